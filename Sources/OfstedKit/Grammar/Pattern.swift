@@ -1,0 +1,341 @@
+/// A pattern of the grammar's small matching language, compiled from a `match:` line.
+///
+///     {area} was rated as {grade}
+///     {number} out of [the] {count} [{service}] {improvements} [to be completed] [{timescale}]
+///
+/// Words match words (see `Word`), `{slot}`s match vocabulary, `[ ... ]` is optional.
+struct Pattern: Sendable {
+    indirect enum Element: Sendable {
+        case word(String)
+        case slot(Slot)
+        case optional([Element])
+    }
+
+    enum Slot: String, CaseIterable, Sendable {
+        case area, areas, grade, service, number, text, count, improvements, timescale
+    }
+
+    let elements: [Element]
+    /// The `match:` line as written, for messages and `grammar check`.
+    let source: String
+
+    var slots: Set<Slot> {
+        var found: Set<Slot> = []
+        func visit(_ elements: [Element]) {
+            for element in elements {
+                switch element {
+                case .slot(let slot): found.insert(slot)
+                case .optional(let inner): visit(inner)
+                case .word: break
+                }
+            }
+        }
+        visit(elements)
+        return found
+    }
+
+    /// Compiles `source`; `file` and `line` locate errors.
+    init(_ source: String, file: String, line: Int) throws(GrammarError) {
+        self.source = source
+        var stack: [[Element]] = [[]]
+        var literal = ""
+        func flushLiteral() {
+            if !literal.isEmpty {
+                stack[stack.count - 1].append(contentsOf: Words.normalize(literal).map(Element.word))
+                literal = ""
+            }
+        }
+        var index = source.startIndex
+        while index < source.endIndex {
+            let character = source[index]
+            switch character {
+            case "{":
+                flushLiteral()
+                guard let close = source[index...].firstIndex(of: "}") else {
+                    throw GrammarError(file: file, line: line, message: "`{` without `}` in pattern `\(source)`")
+                }
+                let name = String(source[source.index(after: index)..<close])
+                guard let slot = Slot(rawValue: name) else {
+                    let known = Slot.allCases.map { "{\($0.rawValue)}" }.joined(separator: " ")
+                    throw GrammarError(file: file, line: line, message: "unknown slot {\(name)} in pattern `\(source)`; the slots are \(known)")
+                }
+                stack[stack.count - 1].append(.slot(slot))
+                index = source.index(after: close)
+                continue
+            case "[":
+                flushLiteral()
+                stack.append([])
+            case "]":
+                flushLiteral()
+                guard stack.count > 1 else {
+                    throw GrammarError(file: file, line: line, message: "`]` without `[` in pattern `\(source)`")
+                }
+                let inner = stack.removeLast()
+                guard !inner.isEmpty else {
+                    throw GrammarError(file: file, line: line, message: "an empty `[ ]` in pattern `\(source)`")
+                }
+                stack[stack.count - 1].append(.optional(inner))
+            case "}":
+                throw GrammarError(file: file, line: line, message: "`}` without `{` in pattern `\(source)`")
+            default:
+                literal.append(character)
+            }
+            index = source.index(after: index)
+        }
+        flushLiteral()
+        guard stack.count == 1 else {
+            throw GrammarError(file: file, line: line, message: "`[` without `]` in pattern `\(source)`")
+        }
+        guard !stack[0].isEmpty else {
+            throw GrammarError(file: file, line: line, message: "the pattern is empty")
+        }
+        elements = stack[0]
+    }
+}
+
+/// A vocabulary item found in text: its id and the words it spans.
+struct Mention: Sendable, Equatable {
+    let id: String
+    let range: Range<Int>
+}
+
+/// An area found in text, with the service a qualifier gave it ("... for looked after children").
+struct AreaMention: Sendable, Equatable {
+    let id: String
+    var service: Mention?
+    let range: Range<Int>
+}
+
+/// What a pattern's slots matched.
+struct Bindings: Sendable {
+    var areas: [AreaMention] = []
+    var grade: Mention?
+    var service: Mention?
+    var number: Int?
+    var count: Int?
+    var timescale: Mention?
+    var noun: Mention?
+    var text: Range<Int>?
+}
+
+/// The vocabulary the pattern slots draw on, indexed once when the grammar loads.
+struct Vocabulary: Sendable {
+    var areas = PhraseIndex<String>()
+    var grades = PhraseIndex<String>()
+    /// Service aliases trusted anywhere.
+    var services = PhraseIndex<String>()
+    /// Every service alias, including those trusted only as headings.
+    var allServices = PhraseIndex<String>()
+    var timescales = PhraseIndex<String>()
+    var numbers = PhraseIndex<Int>()
+    var nouns = PhraseIndex<String>()
+    /// Patterns of `origin: label` that qualify an area with a service.
+    var qualifiers: [Pattern] = []
+}
+
+/// Matches patterns against words.
+struct PatternMatcher: Sendable {
+    let vocabulary: Vocabulary
+    /// Whether `{service}` may match heading-only aliases (true for headings, labels, counts).
+    var allServiceAliases: Bool
+
+    /// Bindings when `pattern` matches the whole of `words`.
+    func matchWhole(_ pattern: Pattern, _ words: Words) -> Bindings? {
+        run(pattern.elements[...], 0, Bindings(), words, anchored: true, qualify: true)?.0
+    }
+
+    /// Bindings and end when `pattern` matches `words` starting at `start`.
+    func matchPrefix(_ pattern: Pattern, _ words: Words, at start: Int) -> (Bindings, Int)? {
+        run(pattern.elements[...], start, Bindings(), words, anchored: false, qualify: true)
+    }
+
+    /// Every non-overlapping match of `pattern` in `words`, left to right.
+    func search(_ pattern: Pattern, _ words: Words) -> [(Bindings, Range<Int>)] {
+        var results: [(Bindings, Range<Int>)] = []
+        var start = 0
+        while start < words.count {
+            if mayStart(pattern.elements[0], words, start),
+               let (bindings, end) = run(pattern.elements[...], start, Bindings(), words, anchored: false, qualify: true),
+               end > start {
+                results.append((bindings, start..<end))
+                start = end
+            } else {
+                start += 1
+            }
+        }
+        return results
+    }
+
+    private func mayStart(_ element: Pattern.Element, _ words: Words, _ i: Int) -> Bool {
+        switch element {
+        case .word(let text): return words[i].text == text
+        case .optional: return true
+        case .slot(let slot):
+            let text = words[i].text
+            switch slot {
+            case .area, .areas: return text == "the" || vocabulary.areas.mayStart(with: text)
+            case .grade: return vocabulary.grades.mayStart(with: text)
+            case .timescale: return text == "the" || vocabulary.timescales.mayStart(with: text)
+            case .improvements: return vocabulary.nouns.mayStart(with: text)
+            default: return true
+            }
+        }
+    }
+
+    private func run(_ elements: ArraySlice<Pattern.Element>, _ i: Int, _ bindings: Bindings, _ words: Words,
+                     anchored: Bool, qualify: Bool) -> (Bindings, Int)? {
+        guard let first = elements.first else {
+            return (!anchored || i == words.count) ? (bindings, i) : nil
+        }
+        let rest = elements.dropFirst()
+        switch first {
+        case .word(let text):
+            guard i < words.count, words[i].text == text else { return nil }
+            return run(rest, i + 1, bindings, words, anchored: anchored, qualify: qualify)
+        case .optional(let inner):
+            if let result = run(ArraySlice(inner + rest), i, bindings, words, anchored: anchored, qualify: qualify) {
+                return result
+            }
+            return run(rest, i, bindings, words, anchored: anchored, qualify: qualify)
+        case .slot(let slot):
+            for (candidate, end) in candidates(slot, words, i, bindings, qualify: qualify) {
+                if let result = run(rest, end, candidate, words, anchored: anchored, qualify: qualify) {
+                    return result
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The ways `slot` can match at `i`, most words first (fewest first for `{text}`).
+    private func candidates(_ slot: Pattern.Slot, _ words: Words, _ i: Int, _ bindings: Bindings,
+                            qualify: Bool) -> [(Bindings, Int)] {
+        guard i < words.count else { return [] }
+        var out: [(Bindings, Int)] = []
+        switch slot {
+        case .grade:
+            for (id, end) in vocabulary.grades.matches(in: words, at: i) {
+                var b = bindings
+                b.grade = Mention(id: id, range: i..<end)
+                out.append((b, end))
+            }
+        case .area:
+            for area in areaCandidates(words, i, qualify: qualify) {
+                var b = bindings
+                b.areas.append(area)
+                out.append((b, area.range.upperBound))
+            }
+        case .areas:
+            for (list, end) in areaListCandidates(words, i) {
+                var b = bindings
+                b.areas.append(contentsOf: list)
+                out.append((b, end))
+            }
+        case .service:
+            for mention in serviceCandidates(words, i) {
+                var b = bindings
+                b.service = mention
+                out.append((b, mention.range.upperBound))
+            }
+        case .timescale:
+            let start = words[i].text == "the" ? i + 1 : i
+            for (id, end) in vocabulary.timescales.matches(in: words, at: start) {
+                var b = bindings
+                b.timescale = Mention(id: id, range: i..<end)
+                out.append((b, end))
+            }
+        case .improvements:
+            for (id, end) in vocabulary.nouns.matches(in: words, at: i) {
+                var b = bindings
+                b.noun = Mention(id: id, range: i..<end)
+                out.append((b, end))
+            }
+        case .number, .count:
+            for (value, end) in numberCandidates(words, i) {
+                var b = bindings
+                if slot == .count { b.count = value } else { b.number = value }
+                out.append((b, end))
+            }
+        case .text:
+            var end = i + 1
+            while end <= min(i + 8, words.count) {
+                var b = bindings
+                b.text = i..<end
+                out.append((b, end))
+                end += 1
+            }
+        }
+        return out
+    }
+
+    func numberCandidates(_ words: Words, _ i: Int) -> [(Int, Int)] {
+        var out: [(Int, Int)] = []
+        let text = words[i].text
+        if text.count <= 4, let value = Int(text) { out.append((value, i + 1)) }
+        out.append(contentsOf: vocabulary.numbers.matches(in: words, at: i).map { ($0.value, $0.end) })
+        return out
+    }
+
+    func serviceCandidates(_ words: Words, _ i: Int) -> [Mention] {
+        let index = allServiceAliases ? vocabulary.allServices : vocabulary.services
+        var out: [Mention] = []
+        for start in words[i].text == "the" ? [i, i + 1] : [i] where start < words.count {
+            for (id, end) in index.matches(in: words, at: start) {
+                out.append(Mention(id: id, range: i..<end))
+            }
+        }
+        return out.sorted { $0.range.upperBound > $1.range.upperBound }
+    }
+
+    /// Plain area aliases at `i` (an optional leading "the"), and with `qualify`, the same
+    /// followed by a service qualifier; longest first.
+    func areaCandidates(_ words: Words, _ i: Int, qualify: Bool) -> [AreaMention] {
+        var out: [AreaMention] = []
+        for start in words[i].text == "the" ? [i, i + 1] : [i] where start < words.count {
+            for (id, end) in vocabulary.areas.matches(in: words, at: start) {
+                out.append(AreaMention(id: id, service: nil, range: i..<end))
+            }
+        }
+        if qualify && !out.isEmpty {
+            for qualifier in vocabulary.qualifiers {
+                if let (b, end) = run(qualifier.elements[...], i, Bindings(), words, anchored: false, qualify: false),
+                   let area = b.areas.first {
+                    out.append(AreaMention(id: area.id, service: b.service, range: i..<end))
+                }
+            }
+        }
+        return out.sorted { $0.range.upperBound > $1.range.upperBound }
+    }
+
+    /// Lists of areas joined by ",", "and", ";" at `i`, longest first; a service qualifier after
+    /// the last area ("... and leadership and management for looked after children") applies
+    /// to the whole list.
+    func areaListCandidates(_ words: Words, _ i: Int) -> [([AreaMention], Int)] {
+        var lists: [([AreaMention], Int)] = []
+        var current: [AreaMention] = []
+        var position = i
+        while position < words.count {
+            guard let area = areaCandidates(words, position, qualify: false).first else { break }
+            current.append(area)
+            var end = area.range.upperBound
+            // A qualifier on the last area so far qualifies the list so far.
+            var qualified = current
+            for qualifier in vocabulary.qualifiers {
+                if let (b, qEnd) = run(qualifier.elements[...], area.range.lowerBound, Bindings(), words, anchored: false, qualify: false),
+                   qEnd > end, let service = b.service {
+                    qualified = current.map { AreaMention(id: $0.id, service: service, range: $0.range) }
+                    end = qEnd
+                    break
+                }
+            }
+            lists.append((qualified, end))
+            if end > area.range.upperBound { break }
+            // Separators between areas.
+            var next = end
+            while next < words.count, [",", ";", "and", "&"].contains(words[next].text) { next += 1 }
+            if next == end { break }
+            position = next
+        }
+        return lists.reversed()
+    }
+}

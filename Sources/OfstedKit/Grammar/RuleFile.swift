@@ -1,0 +1,122 @@
+/// One `.rules` file, parsed into records but not yet interpreted.
+///
+/// The shape is the same for every file of the grammar:
+///
+///     # a comment
+///     kind id
+///         key: value
+///         key: another value
+///
+/// A record starts at the left margin with its kind and id; its fields are the indented
+/// `key: value` lines below it, and a key may repeat. What the kinds, ids and keys mean is
+/// decided by `GrammarLoader`, which reports anything it does not understand with the
+/// `file:line` of the offending record or field.
+struct RuleFile: Sendable {
+    struct Field: Sendable {
+        let key: String
+        let value: String
+        let line: Int
+    }
+
+    struct Record: Sendable {
+        let kind: String
+        let id: String
+        let line: Int
+        var fields: [Field]
+
+        /// The values of every field named `key`, in file order.
+        func values(_ key: String) -> [Field] { fields.filter { $0.key == key } }
+    }
+
+    let name: String
+    let records: [Record]
+
+    /// Parses the text of a rule file named `name` (used in error messages).
+    static func parse(_ text: String, name: String) throws(GrammarError) -> RuleFile {
+        var records: [Record] = []
+        var lineNumber = 0
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            lineNumber += 1
+            let line = rawLine.trimmingTrailingWhitespace()
+            let content = line.drop(while: { $0 == " " || $0 == "\t" })
+            if content.isEmpty || content.first == "#" { continue }
+            if content.contains("\u{FFFD}") {
+                throw GrammarError(file: name, line: lineNumber, message: "the file is not valid UTF-8")
+            }
+            let indented = content.startIndex != line.startIndex
+            if !indented {
+                let parts = content.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                guard parts.count == 2 else {
+                    throw GrammarError(file: name, line: lineNumber,
+                                       message: "expected a record header `kind id` at the left margin, found `\(content)`; indent field lines")
+                }
+                guard parts.allSatisfy(isIdentifier) else {
+                    throw GrammarError(file: name, line: lineNumber,
+                                       message: "a record's kind and id are made of letters, digits, '-', '_' and '.': `\(content)`")
+                }
+                records.append(Record(kind: String(parts[0]), id: String(parts[1]), line: lineNumber, fields: []))
+                continue
+            }
+            guard !records.isEmpty else {
+                throw GrammarError(file: name, line: lineNumber, message: "a field line must follow a record header `kind id`")
+            }
+            guard let colon = content.firstIndex(of: ":") else {
+                throw GrammarError(file: name, line: lineNumber, message: "expected `key: value`, found `\(content)`")
+            }
+            let key = content[..<colon].trimmingCharacters(in: " \t")
+            let value = content[content.index(after: colon)...].trimmingCharacters(in: " \t")
+            guard !key.isEmpty, isIdentifier(Substring(key)) else {
+                throw GrammarError(file: name, line: lineNumber, message: "`\(key)` is not a field name")
+            }
+            guard !value.isEmpty else {
+                throw GrammarError(file: name, line: lineNumber, message: "the field `\(key)` has no value")
+            }
+            records[records.count - 1].fields.append(Field(key: key, value: value, line: lineNumber))
+        }
+        return RuleFile(name: name, records: records)
+    }
+
+    private static func isIdentifier(_ text: Substring) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
+            (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
+                || scalar == "-" || scalar == "_" || scalar == "."
+        }
+    }
+}
+
+/// A grammar that cannot be loaded: names the file and line at fault.
+///
+/// Printed as `file:line: error: message`, the form editors and CI logs link to.
+public struct GrammarError: Error, CustomStringConvertible, Sendable, Equatable {
+    public let file: String
+    public let line: Int
+    public let message: String
+
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line): error: \(message)" }
+}
+
+extension Substring {
+    func trimmingTrailingWhitespace() -> Substring {
+        var end = endIndex
+        while end > startIndex {
+            let before = index(before: end)
+            guard self[before] == " " || self[before] == "\t" else { break }
+            end = before
+        }
+        return self[startIndex..<end]
+    }
+
+    func trimmingCharacters(in set: String) -> String {
+        var start = startIndex
+        var end = endIndex
+        while start < end, set.contains(self[start]) { start = index(after: start) }
+        while end > start, set.contains(self[index(before: end)]) { end = index(before: end) }
+        return String(self[start..<end])
+    }
+}
