@@ -1,0 +1,144 @@
+/// The document as nested sections holding paragraphs, lists and tables, each with its lines.
+struct DocumentTree: Sendable {
+    var root: Section
+    /// Problems met while building (a list nested too deep …).
+    var diagnostics: [Diagnostic] = []
+}
+
+struct Section: Sendable {
+    /// Nil for the document's root.
+    var heading: Heading?
+    var level: Int
+    var blocks: [Block] = []
+}
+
+struct Heading: Sendable {
+    var text: String
+    var line: Int
+    var endLine: Int
+    var number: String?
+    var source: Token.HeadingSource
+    /// The grade on the line(s) after the heading ("Grade 1 (Outstanding)").
+    var grade: GradeText?
+}
+
+struct GradeText: Sendable {
+    var text: String
+    var line: Int
+    var endLine: Int
+}
+
+indirect enum Block: Sendable {
+    case section(Section)
+    case paragraph(Paragraph)
+    case list(ListBlock)
+    case table(Table)
+}
+
+struct Paragraph: Sendable {
+    var text: String
+    var line: Int
+    var endLine: Int
+}
+
+struct ListBlock: Sendable {
+    var items: [ListItem]
+}
+
+struct ListItem: Sendable {
+    var text: String
+    var line: Int
+    var endLine: Int
+    var bullet: String?
+    var number: String?
+    var children: [ListItem] = []
+
+    /// The item's text with its nested items' texts joined after it.
+    var fullText: String {
+        var parts = [text]
+        var stack = children.reversed().map { $0 }
+        while let child = stack.popLast() {
+            if !child.text.isEmpty { parts.append(child.text) }
+            stack.append(contentsOf: child.children.reversed())
+        }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// The last line of the item or of any nested item.
+    var lastLine: Int {
+        var last = endLine
+        var stack = children
+        while let child = stack.popLast() {
+            last = max(last, child.endLine)
+            stack.append(contentsOf: child.children)
+        }
+        return last
+    }
+}
+
+struct Table: Sendable {
+    var rows: [TableRow]
+    /// Laid out one cell per line ("Overall effectiveness" … "Good") rather than with delimiters.
+    var vertical: Bool
+}
+
+struct TableRow: Sendable {
+    var cells: [String]
+    var line: Int
+    var endLine: Int
+}
+
+extension DocumentTree {
+    /// A stable dump of the tree with line ranges, for `ofsted tree` and for people writing rules.
+    func dump() -> String {
+        var out = ""
+        func range(_ line: Int, _ end: Int) -> String { line == end ? "@\(line)" : "@\(line)-\(end)" }
+        func quote(_ text: String) -> String {
+            let short = text.count > 100 ? String(text.prefix(100)) + "…" : text
+            return "\"" + short.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        func visit(_ section: Section, _ depth: Int) {
+            let pad = String(repeating: "  ", count: depth)
+            if let heading = section.heading {
+                var line = "\(pad)\(range(heading.line, heading.endLine)) section[\(section.level)] \(quote(heading.text)) (\(heading.source.rawValue))"
+                if let grade = heading.grade { line += " grade \(quote(grade.text)) @\(grade.line)" }
+                out += line + "\n"
+            } else {
+                out += "document\n"
+            }
+            for block in section.blocks {
+                let inner = String(repeating: "  ", count: depth + 1)
+                switch block {
+                case .section(let child):
+                    visit(child, depth + 1)
+                case .paragraph(let paragraph):
+                    out += "\(inner)\(range(paragraph.line, paragraph.endLine)) paragraph \(quote(paragraph.text))\n"
+                case .list(let list):
+                    out += "\(inner)list (\(list.items.count) items)\n"
+                    for entry in list.items { dumpItem(entry, depth + 2, into: &out, range: range, quote: quote) }
+                case .table(let table):
+                    out += "\(inner)table\(table.vertical ? " (vertical)" : "") (\(table.rows.count) rows)\n"
+                    for row in table.rows {
+                        out += "\(inner)  \(range(row.line, row.endLine)) row " + row.cells.map(quote).joined(separator: " | ") + "\n"
+                    }
+                }
+            }
+        }
+        visit(root, 0)
+        return out
+    }
+
+    private func dumpItem(_ item: ListItem, _ depth: Int, into out: inout String,
+                          range: (Int, Int) -> String, quote: (String) -> String) {
+        // Iterative, so a deeply nested list cannot exhaust the stack.
+        var stack: [(ListItem, Int)] = [(item, depth)]
+        while let (current, level) = stack.popLast() {
+            let pad = String(repeating: "  ", count: level)
+            var marker = ""
+            if let bullet = current.bullet { marker += bullet.isEmpty ? "(lost bullet) " : "\(bullet) " }
+            if let number = current.number { marker += "\(number). " }
+            out += "\(pad)\(range(current.line, current.endLine)) item \(marker)\(quote(current.text))\n"
+            stack.append(contentsOf: current.children.reversed().map { ($0, level + 1) })
+        }
+    }
+}

@@ -1,0 +1,386 @@
+/// Builds the document tree from tokens.
+///
+/// - Headings open sections; a section closes when a heading of the same or a higher level
+///   comes. Markdown levels are used as written; otherwise parts of a report (service headings,
+///   "4.0 BACKGROUND") are level 1, sections level 2 and timescales level 3.
+/// - Wrapped lines join: a line directly under a paragraph or list item continues it, and so
+///   does a line after a blank or a page break when it starts in lower case where the text
+///   before did not end a sentence (pdftotext breaks pages mid-sentence).
+/// - A bullet or number alone on a line takes the text after it, across a blank line.
+/// - Lists nest by indentation and by glyph (a second glyph in a list marks nested items;
+///   bullets under a numbered item belong to it). A list ends where its items change style
+///   ("- 4.3 The first ..." after plain bullets starts a new list).
+/// - Table rows merge when they wrap: a lower-case label continues the row above, and a row
+///   whose first cells are empty adds to the cells above.
+/// - A label followed by a line that is only a grade ("Overall effectiveness" … "Good") becomes
+///   a table row; a label followed by "Grade 4 (Inadequate)" becomes a heading with that grade.
+/// The builder never fails: what it cannot place becomes a paragraph.
+struct TreeBuilder: Sendable {
+    let grammar: Grammar
+    static let maxListDepth = 8
+
+    func build(_ tokens: [Token]) -> DocumentTree {
+        var state = BuildState(builder: self)
+        for token in tokens { state.consume(token) }
+        return state.finish()
+    }
+
+    func level(of token: Token) -> Int {
+        switch token.headingSource {
+        case .markdown: return max(1, token.headingLevel)
+        case .numbered: return 1
+        default: break
+        }
+        guard let key = Tokenizer(grammar: grammar).headingKey(token.text) else { return 2 }
+        if grammar.serviceHeadings[key] != nil || grammar.serviceHeadings["the " + key] != nil { return 1 }
+        if grammar.timescaleHeadings[key] != nil { return 3 }
+        if let index = (grammar.sectionHeadings[key] ?? grammar.sectionHeadings["the " + key])?.first {
+            return grammar.sections[index].level
+        }
+        return 2
+    }
+}
+
+private struct BuildState {
+    enum Open {
+        case paragraph(Paragraph)
+        case list(ListState)
+        case table(Table)
+    }
+
+    struct ListState {
+        struct Entry {
+            var item: ListItem
+            var depth: Int
+            var indent: Int
+        }
+
+        var entries: [Entry]
+        var firstHasGlyph: Bool
+        var firstNumberKind: NumberKind
+        var firstGlyph: String?
+        var glyphDepths: [String: Int] = [:]
+    }
+
+    enum NumberKind: Equatable {
+        case none, integer, dotted, letter
+
+        init(_ number: String?) {
+            guard let number else { self = .none; return }
+            if Int(number) != nil { self = .integer } else if number.contains(".") { self = .dotted } else { self = .letter }
+        }
+    }
+
+    /// Where the last grade went, so that its wrapped second line can follow it.
+    enum GradeTarget {
+        case headingOfCurrentSection
+        case lastRowOfLastTable
+    }
+
+    let builder: TreeBuilder
+    var stack: [Section] = [Section(heading: nil, level: 0)]
+    var open: Open?
+    var blankSince = false
+    var pageSince = false
+    var gradeTarget: GradeTarget?
+    var diagnostics: [Diagnostic] = []
+    var reportedDepth = false
+
+    init(builder: TreeBuilder) { self.builder = builder }
+
+    mutating func consume(_ token: Token) {
+        if token.pageBreak { pageSince = true }
+        switch token.kind {
+        case .blank:
+            blankSince = true
+            return
+        case .furniture:
+            return
+        default:
+            break
+        }
+        defer {
+            blankSince = false
+            pageSince = false
+        }
+        if let grade = token.grade, handleGrade(token, grade) { return }
+        gradeTarget = nil
+        switch token.kind {
+        case .heading:
+            closeOpen()
+            openSection(Heading(text: token.text, line: token.line, endLine: token.line, number: token.number,
+                                source: token.headingSource ?? .vocabulary, grade: nil),
+                        level: builder.level(of: token))
+        case .bullet, .numbered:
+            addItem(token)
+        case .tableRow:
+            addRow(token)
+        case .text:
+            addText(token)
+        case .blank, .furniture:
+            break
+        }
+    }
+
+    mutating func finish() -> DocumentTree {
+        closeOpen()
+        while stack.count > 1 { popSection() }
+        return DocumentTree(root: stack[0], diagnostics: diagnostics)
+    }
+
+    // MARK: Sections
+
+    mutating func openSection(_ heading: Heading, level: Int) {
+        while stack.count > 1, stack[stack.count - 1].level >= level { popSection() }
+        stack.append(Section(heading: heading, level: level))
+    }
+
+    mutating func popSection() {
+        let section = stack.removeLast()
+        stack[stack.count - 1].blocks.append(.section(section))
+    }
+
+    mutating func closeOpen() {
+        guard let current = open else { return }
+        open = nil
+        switch current {
+        case .paragraph(let paragraph): stack[stack.count - 1].blocks.append(.paragraph(paragraph))
+        case .list(let list): stack[stack.count - 1].blocks.append(.list(ListBlock(items: nest(list.entries))))
+        case .table(let table): stack[stack.count - 1].blocks.append(.table(table))
+        }
+    }
+
+    // MARK: Text
+
+    static func startsLowercase(_ text: String) -> Bool {
+        guard let first = text.first else { return false }
+        return first.isLowercase
+    }
+
+    static func endsSentence(_ text: String) -> Bool {
+        guard let last = text.last else { return false }
+        return ".:;?!".contains(last) || last == "\u{201D}" || last == "\""
+    }
+
+    mutating func addText(_ token: Token) {
+        let broken = blankSince || pageSince
+        switch open {
+        case .list(var list):
+            let last = list.entries.count - 1
+            let item = list.entries[last].item
+            if !broken || item.text.isEmpty
+                || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(item.text))) {
+                list.entries[last].item.text = join(item.text, token.text)
+                list.entries[last].item.endLine = token.line
+                open = .list(list)
+                return
+            }
+        case .paragraph(var paragraph):
+            if !broken || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(paragraph.text))) {
+                paragraph.text = join(paragraph.text, token.text)
+                paragraph.endLine = token.line
+                open = .paragraph(paragraph)
+                return
+            }
+        default:
+            break
+        }
+        closeOpen()
+        open = .paragraph(Paragraph(text: token.text, line: token.line, endLine: token.line))
+    }
+
+    func join(_ a: String, _ b: String) -> String {
+        if a.isEmpty { return b }
+        if b.isEmpty { return a }
+        return a + " " + b
+    }
+
+    // MARK: Lists
+
+    mutating func addItem(_ token: Token) {
+        let item = ListItem(text: token.text, line: token.line, endLine: token.line, bullet: token.bullet, number: token.number)
+        let hasGlyph = token.bullet != nil
+        let numberKind = NumberKind(token.number)
+        if case .list(var list) = open {
+            let depth = depthFor(token, in: &list)
+            let sameStyle = hasGlyph == list.firstHasGlyph && numberKind == list.firstNumberKind
+            if depth > 0 || sameStyle {
+                if depth > TreeBuilder.maxListDepth && !reportedDepth {
+                    reportedDepth = true
+                    diagnostics.append(Diagnostic(severity: .warning, code: "tree.depth-limit",
+                                                  message: "a list nests deeper than \(TreeBuilder.maxListDepth) levels; deeper items are kept at level \(TreeBuilder.maxListDepth)",
+                                                  line: token.line))
+                }
+                list.entries.append(.init(item: item, depth: min(depth, TreeBuilder.maxListDepth), indent: token.indent))
+                open = .list(list)
+                return
+            }
+        }
+        closeOpen()
+        var list = ListState(entries: [.init(item: item, depth: 0, indent: token.indent)], firstHasGlyph: hasGlyph,
+                             firstNumberKind: numberKind, firstGlyph: token.bullet)
+        if let glyph = token.bullet { list.glyphDepths[glyph] = 0 }
+        open = .list(list)
+    }
+
+    /// How deep a new item sits in `list`: by indentation first, then by glyph.
+    func depthFor(_ token: Token, in list: inout ListState) -> Int {
+        let base = list.entries[0].indent
+        let previous = list.entries[list.entries.count - 1]
+        if token.indent > base {
+            // Deeper than an earlier item with a smaller indent; level with one with the same.
+            if let same = list.entries.last(where: { $0.indent == token.indent }) { return same.depth }
+            if token.indent > previous.indent { return previous.depth + 1 }
+            return list.entries.last(where: { $0.indent < token.indent })?.depth ?? 0 + 1
+        }
+        if token.indent < base { return 0 }
+        guard let glyph = token.bullet else { return 0 }
+        if !list.firstHasGlyph { return 1 }  // bullets under a numbered item belong to it
+        if let known = list.glyphDepths[glyph] { return known }
+        let depth = previous.depth + 1
+        list.glyphDepths[glyph] = depth
+        return depth
+    }
+
+    /// Flat items with depths → nested items.
+    func nest(_ entries: [ListState.Entry]) -> [ListItem] {
+        var roots: [ListItem] = []
+        var stack: [(ListItem, Int)] = []
+        func closeTop() {
+            let (item, _) = stack.removeLast()
+            if stack.isEmpty { roots.append(item) } else { stack[stack.count - 1].0.children.append(item) }
+        }
+        for entry in entries {
+            while let top = stack.last, top.1 >= entry.depth { closeTop() }
+            stack.append((entry.item, entry.depth))
+        }
+        while !stack.isEmpty { closeTop() }
+        return roots
+    }
+
+    // MARK: Tables
+
+    mutating func addRow(_ token: Token) {
+        let row = TableRow(cells: token.cells, line: token.line, endLine: token.line)
+        if case .table(var table) = open, !table.vertical, let last = table.rows.indices.last {
+            let previous = table.rows[last]
+            let cells = row.cells
+            let firstFilled = cells.firstIndex(where: { !$0.isEmpty }) ?? 0
+            if firstFilled == 0, cells.count >= 1, Self.startsLowercase(cells[0]),
+               cells.dropFirst().allSatisfy(\.isEmpty), !previous.cells.isEmpty {
+                // "and young people safe" continues the label above.
+                table.rows[last].cells[0] = join(previous.cells[0], cells[0])
+                table.rows[last].endLine = token.line
+                open = .table(table)
+                return
+            }
+            if firstFilled > 0, firstFilled < previous.cells.count {
+                // A row whose first cells are empty adds to the cells above it.
+                for (index, cell) in cells.enumerated() where !cell.isEmpty {
+                    if index < table.rows[last].cells.count {
+                        table.rows[last].cells[index] = join(table.rows[last].cells[index], cell)
+                    } else {
+                        table.rows[last].cells.append(cell)
+                    }
+                }
+                table.rows[last].endLine = token.line
+                open = .table(table)
+                return
+            }
+            table.rows.append(row)
+            open = .table(table)
+            return
+        }
+        closeOpen()
+        open = .table(Table(rows: [row], vertical: false))
+    }
+
+    // MARK: Grades
+
+    /// Places a grade line; false when it is not a grade here and should be read as text.
+    mutating func handleGrade(_ token: Token, _ grade: Token.GradeMark) -> Bool {
+        let text = GradeText(text: token.text, line: token.line, endLine: token.line)
+        switch grade {
+        case .continuation:
+            switch gradeTarget {
+            case .headingOfCurrentSection:
+                stack[stack.count - 1].heading?.grade?.text += " " + token.text
+                stack[stack.count - 1].heading?.grade?.endLine = token.line
+                return true
+            case .lastRowOfLastTable:
+                let blocks = stack[stack.count - 1].blocks
+                if case .table(var table)? = blocks.last, let last = table.rows.indices.last {
+                    table.rows[last].cells[table.rows[last].cells.count - 1] += " " + token.text
+                    table.rows[last].endLine = token.line
+                    stack[stack.count - 1].blocks[blocks.count - 1] = .table(table)
+                    return true
+                }
+                return false
+            case nil:
+                return false
+            }
+        case .bare:
+            guard let (label, line) = takeLabel(maxWords: 30) else {
+                // A heading just opened, with nothing under it, is the label.
+                let section = stack[stack.count - 1]
+                if open == nil, stack.count > 1, section.blocks.isEmpty, let heading = section.heading, heading.grade == nil {
+                    stack.removeLast()
+                    appendVerticalRow(TableRow(cells: [heading.text, token.text], line: heading.line, endLine: token.line))
+                    return true
+                }
+                return false
+            }
+            appendVerticalRow(TableRow(cells: [label, token.text], line: line, endLine: token.line))
+            return true
+        case .numbered:
+            if open == nil, stack.count > 1, stack[stack.count - 1].blocks.isEmpty, stack[stack.count - 1].heading?.grade == nil {
+                stack[stack.count - 1].heading?.grade = text
+                gradeTarget = .headingOfCurrentSection
+                return true
+            }
+            guard case .paragraph(let paragraph)? = open, paragraph.endLine - paragraph.line <= 2,
+                  paragraph.text.split(separator: " ").count <= 25, !Self.endsSentence(paragraph.text) else {
+                return false
+            }
+            open = nil
+            let level = max(2, stack[stack.count - 1].level)
+            openSection(Heading(text: paragraph.text, line: paragraph.line, endLine: paragraph.endLine, number: nil,
+                                source: .vocabulary, grade: text), level: level)
+            gradeTarget = .headingOfCurrentSection
+            return true
+        }
+    }
+
+    /// Takes the open paragraph or last list item as the label of a grade laid out below it,
+    /// when it is short and set apart from the grade by a blank line or page break.
+    mutating func takeLabel(maxWords: Int) -> (String, Int)? {
+        guard blankSince || pageSince else { return nil }
+        switch open {
+        case .paragraph(let paragraph)?:
+            guard paragraph.endLine - paragraph.line <= 3, paragraph.text.split(separator: " ").count <= maxWords else { return nil }
+            open = nil
+            return (paragraph.text, paragraph.line)
+        case .list(var list)?:
+            guard let last = list.entries.last, last.depth == 0, last.item.children.isEmpty,
+                  !last.item.text.isEmpty, last.item.text.split(separator: " ").count <= maxWords else { return nil }
+            list.entries.removeLast()
+            open = list.entries.isEmpty ? nil : .list(list)
+            closeOpen()
+            return (last.item.text, last.item.line)
+        default:
+            return nil
+        }
+    }
+
+    mutating func appendVerticalRow(_ row: TableRow) {
+        closeOpen()
+        let blocks = stack[stack.count - 1].blocks
+        if case .table(var table)? = blocks.last, table.vertical {
+            table.rows.append(row)
+            stack[stack.count - 1].blocks[blocks.count - 1] = .table(table)
+        } else {
+            stack[stack.count - 1].blocks.append(.table(Table(rows: [row], vertical: true)))
+        }
+        gradeTarget = .lastRowOfLastTable
+    }
+}
