@@ -1,0 +1,457 @@
+import Foundation
+
+/// The facts of a document: its kind, framework, authority, dates and lead inspector.
+///
+/// Read from content only, never from the file name: the cover (the first lines) weighs most,
+/// running headers (page furniture) do not count, and a labelled value ("Inspection dates: …")
+/// beats one read from a sentence.
+struct Facts: Sendable {
+    var kind: DocumentKind = .unknown
+    var framework: String = "unknown"
+    var title: String?
+    var authority: String?
+    var inspection: InspectionDates?
+    var published: String?
+    var leadInspector: String?
+    /// Services that have a part of their own in the document (a heading names them).
+    var servicesWithHeadings: Set<String> = []
+    var diagnostics: [Diagnostic] = []
+}
+
+struct FactExtractor: Sendable {
+    let grammar: Grammar
+    /// Content lines counted as the cover.
+    static let coverLines = 25
+
+    func extract(source: SourceText, tokens: [Token]) -> Facts {
+        var facts = Facts()
+        let content = tokens.filter(\.isContent)
+        let cover = Array(content.prefix(Self.coverLines))
+        let coverText = SearchText(cover.map(\.searchableText))
+        let bodyText = SearchText(content.map(\.searchableText))
+
+        facts.kind = kind(cover: coverText, body: bodyText)
+        facts.framework = framework(cover: coverText, body: bodyText)
+        facts.title = title(cover: cover, framework: facts.kind == .councilReport ? "unknown" : facts.framework)
+        facts.authority = authority(cover: cover, content: content, kind: facts.kind)
+
+        let labelled = LabelledFacts(grammar: grammar, source: source, tokens: tokens)
+        if let dates = labelled.dateRange("inspection-dates") {
+            facts.inspection = InspectionDates(start: dates.start, end: dates.end, text: dates.text)
+        }
+        facts.published = labelled.date("published")?.start
+        facts.leadInspector = labelled.text("lead-inspector")
+        if facts.inspection == nil || facts.published == nil && facts.kind != .ofstedReport {
+            let prose = ProseFacts(grammar: grammar, tokens: content)
+            if facts.inspection == nil, let dates = prose.inspectionDates() {
+                facts.inspection = InspectionDates(start: dates.start, end: dates.end, text: dates.text)
+            }
+            if facts.published == nil, facts.kind != .ofstedReport { facts.published = prose.published() }
+        }
+
+        for token in tokens where token.kind == .heading {
+            if let key = Tokenizer(grammar: grammar).headingKey(token.text),
+               let service = grammar.serviceHeadings[key] ?? grammar.serviceHeadings["the " + key] {
+                facts.servicesWithHeadings.insert(service)
+            }
+        }
+        if facts.kind == .unknown {
+            facts.diagnostics.append(Diagnostic(severity: .note, code: "document.kind-unknown",
+                                                message: "nothing marks this as an Ofsted report or a council paper", line: nil))
+        }
+        if facts.kind == .ofstedReport {
+            if facts.framework == "unknown" {
+                facts.diagnostics.append(Diagnostic(severity: .warning, code: "document.framework-unknown",
+                                                    message: "no title or judgement vocabulary identifies the inspection framework", line: nil))
+            }
+            if facts.authority == nil {
+                facts.diagnostics.append(Diagnostic(severity: .warning, code: "document.authority-missing",
+                                                    message: "the cover names no local authority the grammar knows", line: nil))
+            }
+            if facts.inspection?.start == nil {
+                facts.diagnostics.append(Diagnostic(severity: .warning, code: "document.dates-missing",
+                                                    message: "no inspection dates were found", line: nil))
+            }
+        }
+        return facts
+    }
+
+    // MARK: Kind and framework
+
+    private func kind(cover: SearchText, body: SearchText) -> DocumentKind {
+        var best: (DocumentKind, Int) = (.unknown, 0)
+        for (kind, signals) in grammar.kindSignals {
+            var score = 0
+            for (weight, words) in signals {
+                let phrase = SearchText.key(words)
+                if cover.contains(phrase) { score += weight * 3 } else if body.contains(phrase) { score += weight }
+            }
+            if score > best.1 { best = (kind, score) }
+        }
+        return best.0
+    }
+
+    private func framework(cover: SearchText, body: SearchText) -> String {
+        var best: (String, Int) = ("unknown", 0)
+        for framework in grammar.frameworks {
+            var score = 0
+            for title in framework.titles {
+                let phrase = SearchText.key(title)
+                if cover.contains(phrase) { score += 10 } else if body.contains(phrase) { score += 3 }
+            }
+            for signal in framework.signals where body.contains(SearchText.key(signal)) { score += 2 }
+            if score > best.1 { best = (framework.id, score) }
+        }
+        return best.0
+    }
+
+    /// The cover line that carries the framework's title, from its "Inspection of".
+    private func title(cover: [Token], framework: String) -> String? {
+        let joined = cover.prefix(8).map(\.text).joined(separator: " ")
+        let words = Words(joined)
+        if let definition = grammar.framework(framework) {
+            for title in definition.titles {
+                for i in 0..<words.count where words.count - i >= title.count {
+                    if (0..<title.count).allSatisfy({ words[i + $0].text == title[$0] }) {
+                        var start = i
+                        if let inspection = (max(0, i - 8)..<i).last(where: { words[$0].text == "inspection" || words[$0].text == "re" }) {
+                            start = inspection
+                        }
+                        return words.text(start..<(i + title.count))
+                    }
+                }
+            }
+        }
+        return (cover.first { $0.kind == .heading && ($0.headingSource == .markdown || $0.headingSource == .bold) } ?? cover.first)?.text
+    }
+
+    // MARK: Authority
+
+    private func authority(cover: [Token], content: [Token], kind: DocumentKind) -> String? {
+        let vocabulary = grammar.authorities
+        // Ofsted reports name the authority on the cover, first.
+        let coverWords = Words(cover.prefix(12).map(\.searchableText).joined(separator: " \n "))
+        if kind == .ofstedReport {
+            if let id = firstAuthority(in: coverWords) { return vocabulary.names[id] }
+            if let name = patternAuthority(in: coverWords) { return name }
+        }
+        // Otherwise the authority the document names most, the cover and "X Council" counting more.
+        var scores: [String: (score: Int, first: Int)] = [:]
+        var order = 0
+        for (index, token) in content.prefix(3000).enumerated() {
+            let words = Words(token.searchableText)
+            var i = 0
+            while i < words.count {
+                if words[i].capitalized, let (id, end) = vocabulary.index.longest(in: words, at: i) {
+                    var score = index < 12 ? 3 : 1
+                    if vocabulary.suffixes.contains(where: { suffix in
+                        end + suffix.count <= words.count && (0..<suffix.count).allSatisfy { words[end + $0].text == suffix[$0] }
+                    }) { score += 2 }
+                    let entry = scores[id] ?? (0, order)
+                    scores[id] = (entry.score + score, entry.first)
+                    order += 1
+                    i = end
+                } else {
+                    i += 1
+                }
+            }
+        }
+        if let best = scores.max(by: { $0.value.score < $1.value.score || ($0.value.score == $1.value.score && $0.value.first > $1.value.first) }) {
+            return vocabulary.names[best.key]
+        }
+        return patternAuthority(in: coverWords)
+    }
+
+    private func firstAuthority(in words: Words) -> String? {
+        var i = 0
+        while i < words.count {
+            if words[i].capitalized, let (id, _) = grammar.authorities.index.longest(in: words, at: i) { return id }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A name the gazetteer lacks, from the words around it: "Inspection of X local authority
+    /// children's services", "X County Council", "London Borough of X".
+    private func patternAuthority(in words: Words) -> String? {
+        let vocabulary = grammar.authorities
+        let matcher = grammar.matcher(allServiceAliases: true)
+        for pattern in vocabulary.patterns {
+            for (bindings, _) in matcher.search(pattern, words) {
+                if let range = bindings.text, let name = canonicalName(words, range) { return name }
+            }
+        }
+        for i in 0..<words.count {
+            for suffix in vocabulary.suffixes where i + suffix.count <= words.count
+                && (0..<suffix.count).allSatisfy({ words[i + $0].text == suffix[$0] }) && i > 0 {
+                var start = i
+                while start > 0, words[start - 1].capitalized, words[start - 1].text != "\n", i - start < 4 { start -= 1 }
+                if start < i, let name = canonicalName(words, start..<i) { return name }
+            }
+        }
+        return nil
+    }
+
+    /// A name as written, without council prefixes and suffixes, in the gazetteer's spelling when it has one.
+    private func canonicalName(_ words: Words, _ range: Range<Int>) -> String? {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        let vocabulary = grammar.authorities
+        for prefix in vocabulary.prefixes where upper - lower > prefix.count
+            && (0..<prefix.count).allSatisfy({ words[lower + $0].text == prefix[$0] }) {
+            lower += prefix.count
+            break
+        }
+        for suffix in vocabulary.suffixes where upper - lower > suffix.count
+            && (0..<suffix.count).allSatisfy({ words[upper - suffix.count + $0].text == suffix[$0] }) {
+            upper -= suffix.count
+            break
+        }
+        guard lower < upper, words[lower].capitalized else { return nil }
+        if let (id, end) = vocabulary.index.longest(in: words, at: lower), end == upper { return vocabulary.names[id] }
+        return words.text(lower..<upper)
+    }
+}
+
+// MARK: Labelled facts
+
+/// Facts introduced by a label: "Inspection dates: 8 – 12 July 2013", "Published:" … "16 August 2013".
+private struct LabelledFacts {
+    let grammar: Grammar
+    let source: SourceText
+    let tokens: [Token]
+    /// Labels are trusted anywhere on a line within the cover, and at a line's start elsewhere.
+    static let coverLines = 40
+    static let searchLines = 400
+
+    private var allLabels: [[String]] { grammar.facts.values.flatMap(\.labels) }
+
+    /// The label's value words: from after the label (and its colon) to the next label on the line.
+    private func valueRange(_ words: Words, label: [String], coverLine: Bool) -> Range<Int>? {
+        let starts = coverLine ? Array(0..<words.count) : [0]
+        for start in starts where start + label.count <= words.count {
+            guard (0..<label.count).allSatisfy({ words[start + $0].text == label[$0] }) else { continue }
+            var valueStart = start + label.count
+            while valueStart < words.count, [":", "-"].contains(words[valueStart].text) { valueStart += 1 }
+            var valueEnd = words.count
+            for other in allLabels where other != label {
+                for i in valueStart..<words.count where i + other.count <= words.count
+                    && (0..<other.count).allSatisfy({ words[i + $0].text == other[$0] }) {
+                    valueEnd = min(valueEnd, i)
+                }
+            }
+            return valueStart..<valueEnd
+        }
+        return nil
+    }
+
+    /// For each line carrying `fact`'s label: its words, the value's range, and the next lines' words.
+    private func occurrences(_ fact: String) -> [(Words, Range<Int>, [Words])] {
+        guard let definition = grammar.facts[fact] else { return [] }
+        var found: [(Words, Range<Int>, [Words])] = []
+        var contentIndex = 0
+        for (index, token) in tokens.enumerated().prefix(Self.searchLines * 2) where token.kind != .blank {
+            contentIndex += 1
+            if contentIndex > Self.searchLines { break }
+            let raw = source.string(source.lines[token.line - 1])
+            let lowered = raw.lowercased()
+            guard definition.labels.contains(where: { lowered.contains($0.first ?? "") }) else { continue }
+            let words = Words(raw)
+            for label in definition.labels {
+                var range = valueRange(words, label: label, coverLine: contentIndex <= Self.coverLines)
+                var lineWords = words
+                if range == nil, contentIndex <= Self.coverLines,
+                   let glued = lowered.range(of: label.joined(separator: " ") + ":") {
+                    // Cover cells run together by the conversion: "Age group:AllPublished:9 March 2012".
+                    lineWords = Words(String(raw[glued.upperBound...]))
+                    range = 0..<lineWords.count
+                }
+                if let range {
+                    let words = lineWords
+                    var following: [Words] = []
+                    var next = index + 1
+                    while next < tokens.count, following.count < 4 {
+                        if tokens[next].isContent { following.append(Words(source.string(source.lines[tokens[next].line - 1]))) }
+                        next += 1
+                    }
+                    found.append((words, range, following))
+                    break
+                }
+            }
+        }
+        return found
+    }
+
+    func dateRange(_ fact: String) -> Dates.Found? {
+        for (words, range, following) in occurrences(fact) {
+            if let found = Dates.firstRange(in: words, from: range.lowerBound, limit: range.count), found.range.upperBound <= range.upperBound {
+                return found
+            }
+            if range.count == 0 || words.text(range).trimmingCharacters(in: .whitespaces).isEmpty {
+                for next in following {
+                    if let found = Dates.firstRange(in: next, from: 0, limit: 3) { return found }
+                }
+            }
+        }
+        return nil
+    }
+
+    func date(_ fact: String) -> Dates.Found? {
+        for (words, range, following) in occurrences(fact) {
+            if let found = Dates.firstDate(in: words, from: range.lowerBound, limit: max(range.count, 1)) { return found }
+            if range.isEmpty {
+                for next in following {
+                    if let found = Dates.firstDate(in: next, from: 0, limit: 4) { return found }
+                }
+            }
+        }
+        return nil
+    }
+
+    func text(_ fact: String) -> String? {
+        for (words, range, following) in occurrences(fact) {
+            var value = range.isEmpty ? "" : words.text(range)
+            if value.isEmpty, let next = following.first, next.count > 0 { value = next.text(0..<next.count) }
+            value = value.trimmingCharacters(in: CharacterSet(charactersIn: " \t:,.;"))
+            if !value.isEmpty { return value }
+        }
+        return nil
+    }
+}
+
+// MARK: Facts in prose
+
+/// Facts stated in sentences of council papers: "An inspection was carried out ... between
+/// 21 May and 1 June 2012", "The Ofsted report was published on 9 March 2012".
+private struct ProseFacts {
+    let grammar: Grammar
+    let tokens: [Token]
+
+    /// Sentences of the first paragraphs, wrapped lines joined.
+    private var sentences: [Words] {
+        var paragraphs: [String] = []
+        var current = ""
+        for token in tokens.prefix(1500) {
+            if token.kind == .text || token.kind == .bullet || token.kind == .numbered {
+                current += current.isEmpty ? token.text : " " + token.text
+            } else {
+                if !current.isEmpty { paragraphs.append(current) }
+                current = token.kind == .tableRow ? token.text : ""
+            }
+        }
+        if !current.isEmpty { paragraphs.append(current) }
+        return paragraphs.flatMap { Sentences.split($0).map { Words(String($0)) } }
+    }
+
+    /// The dates of the first sentence that speaks of the inspection: a range after one of the
+    /// leads ("between 24 January and 4 February 2011") before any other date in it.
+    func inspectionDates() -> Dates.Found? {
+        guard let definition = grammar.facts["inspection-dates"] else { return nil }
+        var fallback: Dates.Found?
+        for words in sentences {
+            let texts = words.words.map(\.text)
+            guard definition.near.contains(where: texts.contains) else { continue }
+            let leads = texts.indices.filter { i in definition.leads.contains { texts[i...].starts(with: $0) } }
+            guard !leads.isEmpty else { continue }
+            for lead in leads {
+                if let found = Dates.firstRange(in: words, from: lead, limit: 12), found.start != nil { return found }
+            }
+            var i = 0
+            while i < words.count, fallback == nil {
+                if let found = Dates.range(in: words, at: i) {
+                    fallback = found
+                    i = found.range.upperBound
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return fallback
+    }
+
+    func published() -> String? {
+        guard let definition = grammar.facts["published"] else { return nil }
+        for words in sentences {
+            let texts = words.words.map(\.text)
+            for lead in definition.leads {
+                for i in texts.indices where texts[i...].starts(with: lead) {
+                    if let found = Dates.firstDate(in: words, from: i + lead.count, limit: 4) { return found.start }
+                }
+            }
+        }
+        return nil
+    }
+}
+
+// MARK: Searching normalized text
+
+/// Text lowercased to letters, digits and apostrophes with single spaces, for phrase search.
+struct SearchText {
+    private let bytes: [UInt8]
+
+    init(_ lines: [String]) {
+        var out: [UInt8] = [0x20]
+        for line in lines {
+            SearchText.append(line, to: &out)
+            out.append(0x20)
+        }
+        bytes = out
+    }
+
+    /// The search form of a phrase's words (punctuation words dropped).
+    static func key(_ words: [String]) -> [UInt8] {
+        var out: [UInt8] = [0x20]
+        SearchText.append(words.filter { $0.unicodeScalars.first?.isWordCharacter == true }.joined(separator: " "), to: &out)
+        out.append(0x20)
+        return out
+    }
+
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        var lastWasSpace = out.last == 0x20
+        for scalar in text.unicodeScalars {
+            if scalar.isWordCharacter {
+                if scalar.isASCII {
+                    let v = UInt8(scalar.value)
+                    out.append(v >= 65 && v <= 90 ? v + 32 : v)
+                } else {
+                    out.append(contentsOf: Array(String(scalar).lowercased().utf8))
+                }
+                lastWasSpace = false
+            } else if scalar == "'" || scalar == "\u{2019}" || scalar == "\u{2018}" {
+                if !lastWasSpace { out.append(0x27) }
+            } else if scalar == "&" {
+                if !lastWasSpace { out.append(0x20) }
+                out.append(contentsOf: [0x61, 0x6E, 0x64, 0x20])
+                lastWasSpace = true
+            } else if !lastWasSpace {
+                out.append(0x20)
+                lastWasSpace = true
+            }
+        }
+    }
+
+    func contains(_ phrase: [UInt8]) -> Bool {
+        guard phrase.count > 2, phrase.count <= bytes.count else { return false }
+        return bytes.withUnsafeBufferPointer { haystack in
+            phrase.withUnsafeBufferPointer { needle in
+                let first = needle[1]
+                let last = haystack.count - needle.count
+                var i = 0
+                while i <= last {
+                    if haystack[i + 1] == first && haystack[i] == 0x20 {
+                        var j = 2
+                        while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                        if j == needle.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+}
+
+extension Token {
+    /// The token's words for searching: a table row's cells joined.
+    var searchableText: String { kind == .tableRow ? cells.joined(separator: " ") : text }
+}

@@ -1,0 +1,351 @@
+/// Finds judgements: area → grade, per service.
+///
+/// Three origins, in order of trust: a table (a row whose label is an area and whose cell is a
+/// grade), a heading that carries a grade (`Being healthy` … `Grade 3 (Adequate)`, "The
+/// experiences and progress of care leavers: good"), and a sentence that grades named areas
+/// ("Economic well-being was graded as adequate"). The same judgement stated twice is one; a
+/// table and a heading that disagree keep the table's grade and say so. In an Ofsted report,
+/// prose only fills what tables and headings leave out.
+struct JudgementExtractor: Sendable {
+    let grammar: Grammar
+    let facts: Facts
+
+    struct Candidate {
+        var judgement: Judgement
+        var rank: Int  // 0 table, 1 heading, 2 prose
+    }
+
+    func extract(_ events: [OutlineEvent]) -> (judgements: [Judgement], diagnostics: [Diagnostic]) {
+        var walker = Walker(grammar: grammar, facts: facts)
+        for event in events { walker.visit(event) }
+        return resolve(walker.candidates)
+    }
+
+    /// One judgement per (service, area): the most trusted statement, conflicts reported.
+    private func resolve(_ candidates: [Candidate]) -> ([Judgement], [Diagnostic]) {
+        var kept: [String: Candidate] = [:]
+        var order: [String] = []
+        var diagnostics: [Diagnostic] = []
+        for candidate in candidates {
+            let key = candidate.judgement.service + "/" + candidate.judgement.area
+            guard let existing = kept[key] else {
+                if candidate.rank == 2, facts.kind == .ofstedReport,
+                   candidates.contains(where: { $0.rank < 2 && $0.judgement.service == candidate.judgement.service && $0.judgement.area == candidate.judgement.area }) {
+                    continue
+                }
+                kept[key] = candidate
+                order.append(key)
+                continue
+            }
+            guard existing.judgement.grade != candidate.judgement.grade else {
+                if candidate.rank < existing.rank { kept[key] = candidate }
+                continue
+            }
+            if candidate.rank == 2 || existing.rank == 2 {
+                // Prose that disagrees with a table or heading is commentary (an earlier
+                // inspection, another service); the stated judgement stands.
+                if candidate.rank < existing.rank { kept[key] = candidate }
+                continue
+            }
+            let (winner, loser) = candidate.rank < existing.rank ? (candidate, existing) : (existing, candidate)
+            kept[key] = winner
+            let what = { (c: Candidate) in "\(c.judgement.origin) at line \(c.judgement.line) says \(c.judgement.gradeText)" }
+            diagnostics.append(Diagnostic(
+                severity: .warning, code: "judgement.conflict",
+                message: "\(winner.judgement.service) \(winner.judgement.area): the \(what(winner)) but the \(what(loser)); kept the \(winner.judgement.origin)'s grade",
+                line: loser.judgement.line))
+        }
+        let judgements = order.compactMap { kept[$0]?.judgement }
+        return (sortedByFramework(judgements), diagnostics)
+    }
+
+    /// Judgements in the framework's order of services and areas, unknown ones after in document order.
+    private func sortedByFramework(_ judgements: [Judgement]) -> [Judgement] {
+        let serviceOrder = Dictionary(grammar.services.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let areaOrder = Dictionary(grammar.areas.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var frameworkOrder: [String: Int] = [:]
+        if let framework = grammar.framework(facts.framework) {
+            for (index, judged) in framework.judges.enumerated() where frameworkOrder[judged.service + "/" + judged.area] == nil {
+                frameworkOrder[judged.service + "/" + judged.area] = index
+            }
+        }
+        return judgements.enumerated().sorted { a, b in
+            let ka = frameworkOrder[a.element.service + "/" + a.element.area] ?? Int.max
+            let kb = frameworkOrder[b.element.service + "/" + b.element.area] ?? Int.max
+            if ka != kb { return ka < kb }
+            let sa = serviceOrder[a.element.service] ?? Int.max, sb = serviceOrder[b.element.service] ?? Int.max
+            if sa != sb { return sa < sb }
+            let aa = areaOrder[a.element.area] ?? Int.max, ab = areaOrder[b.element.area] ?? Int.max
+            if aa != ab { return aa < ab }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// `judgement.missing` for each area the framework judges that an Ofsted report does not state.
+    func missing(_ judgements: [Judgement]) -> [Diagnostic] {
+        guard facts.kind == .ofstedReport, let framework = grammar.framework(facts.framework) else { return [] }
+        let found = Set(judgements.map { $0.service + "/" + $0.area })
+        let servicesPresent = facts.servicesWithHeadings.union(judgements.map(\.service))
+        var diagnostics: [Diagnostic] = []
+        for judged in framework.judges where judged.applies(on: facts.inspection?.start) {
+            if judged.ifServicePresent && !servicesPresent.contains(judged.service) { continue }
+            let key = judged.service + "/" + judged.area
+            if found.contains(key) { continue }
+            let covered = framework.splits.contains { split in
+                (split.whole == judged.area && split.parts.allSatisfy { found.contains(judged.service + "/" + $0) })
+                    || (split.parts.contains(judged.area) && found.contains(judged.service + "/" + split.whole))
+            }
+            if covered { continue }
+            let area = grammar.area(judged.area)?.label ?? judged.area
+            let service = grammar.service(judged.service)?.label ?? judged.service
+            diagnostics.append(Diagnostic(
+                severity: .warning, code: "judgement.missing",
+                message: "the \(framework.id) framework judges \(judged.service) \(judged.area) (\(service): \(area)) but the document does not state it",
+                line: nil))
+        }
+        return diagnostics
+    }
+}
+
+/// Walks the outline collecting judgement candidates, with the service context of each.
+private struct Walker {
+    let grammar: Grammar
+    let facts: Facts
+    let framework: FrameworkDefinition?
+    let headingMatcher: PatternMatcher
+    let proseMatcher: PatternMatcher
+    let gradeCells: [Pattern]
+    let headingPatterns: [JudgementPattern]
+    let prosePatterns: [JudgementPattern]
+    var candidates: [JudgementExtractor.Candidate] = []
+    /// The meanings of the headings enclosing the current position.
+    var stack: [HeadingMeaning] = []
+    /// Whether a heading has named one of the framework's services yet.
+    var seenServiceHeading = false
+    /// Whether the document has a heading for a service other than the framework's first.
+    let laterServiceHeading: Bool
+
+    init(grammar: Grammar, facts: Facts) {
+        self.grammar = grammar
+        self.facts = facts
+        framework = grammar.framework(facts.framework)
+        headingMatcher = grammar.matcher(allServiceAliases: true)
+        proseMatcher = grammar.matcher(allServiceAliases: false)
+        gradeCells = grammar.patterns(.grade).flatMap(\.patterns)
+        headingPatterns = grammar.patterns(.heading).filter { $0.kinds?.contains(facts.kind) ?? true }
+        prosePatterns = grammar.patterns(.prose).filter { $0.kinds?.contains(facts.kind) ?? true }
+        if let framework, framework.services.count > 1 {
+            laterServiceHeading = facts.servicesWithHeadings.contains { $0 != framework.services[0] && framework.services.contains($0) }
+        } else {
+            laterServiceHeading = false
+        }
+    }
+
+    var inIgnoredSection: Bool {
+        stack.contains { $0.role == .contents || $0.role == .legend }
+    }
+
+    /// The service given by the nearest enclosing service heading.
+    var headingService: String? { stack.last(where: { $0.service != nil })?.service }
+
+    mutating func visit(_ event: OutlineEvent) {
+        switch event {
+        case .enter(let heading, let meaning):
+            stack.append(meaning)
+            if let service = meaning.service, framework?.services.contains(service) ?? true { seenServiceHeading = true }
+            if !inIgnoredSection { gradedHeading(heading) }
+        case .leave:
+            stack.removeLast()
+        case .paragraph(let paragraph):
+            if !inIgnoredSection { text(paragraph.text, line: paragraph.line) }
+        case .list(let list):
+            guard !inIgnoredSection else { return }
+            var items = list.items
+            while let item = items.first {
+                items.removeFirst()
+                text(item.text, line: item.line)
+                items.insert(contentsOf: item.children, at: 0)
+            }
+        case .table(let table):
+            if !inIgnoredSection { self.table(table) }
+        }
+    }
+
+    // MARK: Sources
+
+    mutating func gradedHeading(_ heading: Heading) {
+        if let grade = heading.grade, let (gradeID, gradeText) = parseGrade(grade.text),
+           let (area, service, label) = resolveLabel(heading.text) {
+            add(area: area, boundService: service, grade: gradeID, gradeText: gradeText, label: label,
+                origin: "heading", rank: 1, line: heading.line, sentenceService: nil)
+            return
+        }
+        anchored(heading.text, line: heading.line, origin: "heading", rank: 1)
+    }
+
+    mutating func text(_ text: String, line: Int) {
+        guard !text.isEmpty else { return }
+        let wordCount = text.split(separator: " ").count
+        // A short block that is wholly a graded statement is a heading in all but layout.
+        if wordCount <= 40, anchored(text, line: line, origin: "heading", rank: 1) { return }
+        let sentences = Sentences.split(text)
+        var paragraphService: String?
+        for (index, sentence) in sentences.enumerated() {
+            let words = Words(String(sentence))
+            guard words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) }) else {
+                if index == 0 { paragraphService = leadingService(words) }
+                continue
+            }
+            if index == 0 { paragraphService = leadingService(words) }
+            if sentences.count > 1, anchored(String(sentence), line: line, origin: "prose", rank: 2) { continue }
+            let sentenceService = grammar.singleService(in: words, allowed: framework?.services) ?? paragraphService
+            for pattern in prosePatterns {
+                for element in pattern.patterns {
+                    for (bindings, _) in proseMatcher.search(element, words) {
+                        guard let grade = bindings.grade else { continue }
+                        let gradeText = words.text(grade.range)
+                        var areas = bindings.areas
+                        if areas.isEmpty, let area = pattern.area {
+                            areas = [AreaMention(id: area, service: nil, range: 0..<0)]
+                        }
+                        for area in areas {
+                            let bound = area.service?.id ?? bindings.service?.id ?? pattern.service
+                            add(area: area.id, boundService: bound, grade: grade.id, gradeText: gradeText,
+                                label: area.range.isEmpty ? (grammar.area(area.id)?.label ?? area.id) : words.text(area.range),
+                                origin: "prose", rank: 2, line: line, sentenceService: sentenceService)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A service named at the start of a paragraph ("Services for Looked after Children the inspectors rated ...").
+    func leadingService(_ words: Words) -> String? {
+        guard words.count > 0 else { return nil }
+        for start in [0, 1] where start < words.count {
+            if let (id, _) = grammar.vocabulary.services.longest(in: words, at: start) { return id }
+        }
+        return nil
+    }
+
+    /// Matches heading-origin patterns against the whole of `text`.
+    @discardableResult
+    mutating func anchored(_ text: String, line: Int, origin: String, rank: Int) -> Bool {
+        let words = Words(text)
+        guard words.count > 1, words.count <= 48,
+              words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) || $0.text == "grade" }) else { return false }
+        for pattern in headingPatterns {
+            for element in pattern.patterns {
+                guard let bindings = headingMatcher.matchWhole(element, words) else { continue }
+                var gradeID = bindings.grade?.id
+                var gradeText = bindings.grade.map { words.text($0.range) } ?? ""
+                if gradeID == nil, let score = bindings.number, let grade = grammar.grade(score: score) {
+                    gradeID = grade.id
+                    gradeText = "Grade \(score)"
+                }
+                guard let grade = gradeID else { continue }
+                let areas = bindings.areas.isEmpty && pattern.area != nil
+                    ? [AreaMention(id: pattern.area!, service: nil, range: 0..<0)] : bindings.areas
+                guard !areas.isEmpty else { continue }
+                for area in areas {
+                    let label = area.range.isEmpty ? (grammar.area(area.id)?.label ?? area.id) : words.text(area.range)
+                    add(area: area.id, boundService: area.service?.id ?? bindings.service?.id ?? pattern.service,
+                        grade: grade, gradeText: gradeText, label: label, origin: origin, rank: rank, line: line,
+                        sentenceService: nil)
+                }
+                return true
+            }
+        }
+        return false
+    }
+
+    mutating func table(_ table: Table) {
+        var tableService: String?
+        for row in table.rows {
+            let cells = row.cells.filter { !$0.isEmpty }
+            guard let labelCell = cells.first else { continue }
+            // A row that names a service heads the rows below it.
+            if cells.count == 1 || !cells.dropFirst().contains(where: { parseGrade($0) != nil }) {
+                if let key = Tokenizer(grammar: grammar).headingKey(labelCell),
+                   let service = grammar.serviceHeadings[key] ?? grammar.serviceHeadings["the " + key] {
+                    tableService = service
+                    continue
+                }
+            }
+            guard cells.count >= 2, let gradeCell = cells.dropFirst().last(where: { parseGrade($0) != nil }),
+                  let (grade, gradeText) = parseGrade(gradeCell) else {
+                // "Children and young people are safe and feel safe Grade 2 (Good)" in one cell.
+                if cells.count == 1 { anchored(labelCell, line: row.line, origin: "table", rank: 0) }
+                continue
+            }
+            guard let (area, service, label) = resolveLabel(labelCell) else { continue }
+            add(area: area, boundService: service ?? tableService, grade: grade, gradeText: gradeText, label: label,
+                origin: "table", rank: 0, line: row.line, sentenceService: nil)
+        }
+    }
+
+    // MARK: Vocabulary
+
+    /// The grade a cell or grade line states: "Good", "Grade 4 (inadequate)", "Inadequate Grade 4".
+    func parseGrade(_ text: String) -> (String, String)? {
+        let words = Words(text)
+        guard words.count > 0, words.count <= 10 else { return nil }
+        for pattern in gradeCells {
+            guard let bindings = headingMatcher.matchWhole(pattern, words) else { continue }
+            if let grade = bindings.grade { return (grade.id, words.text(grade.range)) }
+            if let score = bindings.number, let grade = grammar.grade(score: score) { return (grade.id, text) }
+        }
+        return nil
+    }
+
+    /// The area (and the service a qualifier names) of a table label or heading, with the label as written.
+    func resolveLabel(_ text: String) -> (String, String?, String)? {
+        var markup: [String] = []
+        let cleaned = Tokenizer.stripFootnote(text, markup: &markup)
+        let words = Words(cleaned)
+        guard words.count > 0, words.count <= 24 else { return nil }
+        // Leading item numbers ("2.1 Adoption performance", "1.") are not part of the label.
+        var start = 0
+        while start < words.count, words[start].text.first?.isNumber == true || [".", ")", "(", "-"].contains(words[start].text) {
+            start += 1
+        }
+        var end = words.count
+        while end > start, [":", "-", ",", ";"].contains(words[end - 1].text) { end -= 1 }
+        guard start < end else { return nil }
+        let label = Words(words.text(start..<end))
+        if let key = Tokenizer(grammar: grammar).headingKey(label.source), let area = grammar.areaLabels[key] {
+            return (area, nil, label.source)
+        }
+        for qualifier in grammar.vocabulary.qualifiers {
+            if let bindings = headingMatcher.matchWhole(qualifier, label), let area = bindings.areas.first {
+                return (area.id, bindings.service?.id, label.source)
+            }
+        }
+        return nil
+    }
+
+    /// Decides the service and keeps the candidate when the framework judges it.
+    mutating func add(area: String, boundService: String?, grade: String, gradeText: String, label: String,
+                      origin: String, rank: Int, line: Int, sentenceService: String?) {
+        guard let definition = grammar.grade(grade) else { return }
+        var service = boundService
+        if service == nil, let framework {
+            let judging = framework.services(judging: area)
+            if judging.count == 1 { service = judging[0] }
+        }
+        if service == nil { service = sentenceService }
+        if service == nil { service = headingService }
+        if service == nil, let framework, laterServiceHeading, !seenServiceHeading { service = framework.services.first }
+        if service == nil { service = framework?.defaultService }
+        let resolved = service ?? "unspecified"
+        if let framework {
+            if resolved != "unspecified" && !framework.judges(service: resolved, area: area) { return }
+            if resolved == "unspecified" && !framework.judgesArea(area) { return }
+        }
+        candidates.append(.init(
+            judgement: Judgement(service: resolved, area: area, grade: grade, score: definition.score, label: label,
+                                 gradeText: gradeText, origin: origin, line: line),
+            rank: rank))
+    }
+}
