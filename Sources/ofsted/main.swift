@@ -1,0 +1,3 @@
+import OfstedCLI
+
+CLI.main()
