@@ -38,7 +38,8 @@ struct AreaExtractor: Sendable {
     // MARK: Repeats
 
     /// Statements of the same area become one: the first full statement's text, with the
-    /// number and status any of them gives, in the order of the listing statements.
+    /// number and status any of them gives, in the order of the listing statements. A quote
+    /// joins the listed area with its number, or the same words.
     func merge(_ candidates: [Candidate]) -> [Candidate] {
         var merged: [Candidate] = []
         var statements: [[Candidate]] = []
@@ -60,10 +61,14 @@ struct AreaExtractor: Sendable {
                 statements.append([quote])
             }
         }
-        // The first full statement: the earliest whose text is not a truncation of a longer one.
+        // The first full statement: among the statements that list the area (a quote under
+        // "Area for Improvement 8" only repeats it), the earliest whose text is not a truncation
+        // of a longer one.
         for index in merged.indices {
-            let longest = statements[index].map { Self.normalized($0.text).count }.max() ?? 0
-            guard let first = statements[index].filter({ Self.normalized($0.text).count * 10 >= longest * 9 })
+            let listing = statements[index].filter { !$0.isQuote }
+            let pool = listing.isEmpty ? statements[index] : listing
+            let longest = pool.map { Self.normalized($0.text).count }.max() ?? 0
+            guard let first = pool.filter({ Self.normalized($0.text).count * 10 >= longest * 9 })
                 .min(by: { $0.line < $1.line }) else { continue }
             merged[index].text = first.text
             merged[index].line = first.line
