@@ -57,9 +57,10 @@ public struct Extractor: Sendable {
         let events = Outline(grammar: grammar, kind: facts.kind).events(tree)
 
         let judgementExtractor = JudgementExtractor(grammar: grammar, facts: facts)
-        let (judgements, judgementDiagnostics) = judgementExtractor.extract(events)
-        diagnostics += judgementDiagnostics
-        diagnostics += judgementExtractor.missing(judgements)
+        let judged = judgementExtractor.extract(events)
+        let judgements = judged.judgements
+        diagnostics += judged.diagnostics
+        diagnostics += judgementExtractor.missing(judgements, notJudged: judged.notJudged)
 
         let areas = AreaExtractor(grammar: grammar, facts: facts).extract(events)
         let counts = CountChecker(grammar: grammar, facts: facts)

@@ -39,6 +39,8 @@ public struct Grammar: Sendable {
     let timescaleHeadings: [String: String]
     let areaLabels: [String: String]
     let gradePhrases: [String: String]
+    /// Phrases that say an area was not graded ("Not judged").
+    let notGradedPhrases: Set<String>
     let themeIndex: PhraseIndex<Int>
 
     /// Loads the rule files in `directory`.

@@ -15,10 +15,25 @@ struct JudgementExtractor: Sendable {
         var rank: Int  // 0 table, 1 heading, 2 prose
     }
 
-    func extract(_ events: [OutlineEvent]) -> (judgements: [Judgement], diagnostics: [Diagnostic]) {
+    struct Result {
+        var judgements: [Judgement]
+        var diagnostics: [Diagnostic]
+        /// "service/area" of areas the document says were not judged.
+        var notJudged: Set<String>
+    }
+
+    func extract(_ events: [OutlineEvent]) -> Result {
         var walker = Walker(grammar: grammar, facts: facts)
         for event in events { walker.visit(event) }
-        return resolve(walker.candidates)
+        let (judgements, diagnostics) = resolve(walker.candidates)
+        var notes: [Diagnostic] = []
+        var notJudged: Set<String> = []
+        for (service, area, label, line) in walker.notJudged where !notJudged.contains(service + "/" + area) {
+            notJudged.insert(service + "/" + area)
+            notes.append(Diagnostic(severity: .note, code: "judgement.not-judged",
+                                    message: "\(service) \(area): the document says \"\(label)\" was not judged", line: line))
+        }
+        return Result(judgements: judgements, diagnostics: diagnostics + notes, notJudged: notJudged)
     }
 
     /// One judgement per (service, area): the most trusted statement, conflicts reported.
@@ -82,7 +97,7 @@ struct JudgementExtractor: Sendable {
     }
 
     /// `judgement.missing` for each area the framework judges that an Ofsted report does not state.
-    func missing(_ judgements: [Judgement]) -> [Diagnostic] {
+    func missing(_ judgements: [Judgement], notJudged: Set<String>) -> [Diagnostic] {
         guard facts.kind == .ofstedReport, let framework = grammar.framework(facts.framework) else { return [] }
         let found = Set(judgements.map { $0.service + "/" + $0.area })
         let servicesPresent = facts.servicesWithHeadings.union(judgements.map(\.service))
@@ -90,7 +105,7 @@ struct JudgementExtractor: Sendable {
         for judged in framework.judges where judged.applies(on: facts.inspection?.start) {
             if judged.ifServicePresent && !servicesPresent.contains(judged.service) { continue }
             let key = judged.service + "/" + judged.area
-            if found.contains(key) { continue }
+            if found.contains(key) || notJudged.contains(key) { continue }
             let covered = framework.splits.contains { split in
                 (split.whole == judged.area && split.parts.allSatisfy { found.contains(judged.service + "/" + $0) })
                     || (split.parts.contains(judged.area) && found.contains(judged.service + "/" + split.whole))
@@ -118,6 +133,11 @@ private struct Walker {
     let headingPatterns: [JudgementPattern]
     let prosePatterns: [JudgementPattern]
     var candidates: [JudgementExtractor.Candidate] = []
+    /// Areas a table or heading says were not judged: service, area, label, line.
+    var notJudged: [(String, String, String, Int)] = []
+    /// Heading patterns that name their own area (headline statements): also found at the end
+    /// of a longer sentence ("Inspection date: … The overall judgement is good.").
+    let headlinePatterns: [JudgementPattern]
     /// The meanings of the headings enclosing the current position.
     var stack: [HeadingMeaning] = []
     /// Whether a heading has named one of the framework's services yet.
@@ -134,6 +154,7 @@ private struct Walker {
         gradeCells = grammar.patterns(.grade).flatMap(\.patterns)
         headingPatterns = grammar.patterns(.heading).filter { $0.kinds?.contains(facts.kind) ?? true }
         prosePatterns = grammar.patterns(.prose).filter { $0.kinds?.contains(facts.kind) ?? true }
+        headlinePatterns = headingPatterns.filter { $0.area != nil }
         if let framework, framework.services.count > 1 {
             laterServiceHeading = facts.servicesWithHeadings.contains { $0 != framework.services[0] && framework.services.contains($0) }
         } else {
@@ -157,7 +178,21 @@ private struct Walker {
         case .leave:
             stack.removeLast()
         case .paragraph(let paragraph):
-            if !inIgnoredSection { text(paragraph.text, line: paragraph.line) }
+            guard !inIgnoredSection else { return }
+            text(paragraph.text, line: paragraph.line)
+            // A line that is wholly a graded statement, inside a paragraph of cover lines
+            // ("Inspection date: …" / "The overall judgement is inadequate" / "There are …").
+            // A statement wrapped over two lines counts too.
+            if paragraph.lineStarts.count > 0 {
+                let lines = paragraph.lines
+                let numbers = [paragraph.line] + paragraph.lineNumbers
+                for offset in lines.indices where lines[offset].count <= 120 {
+                    if anchored(String(lines[offset]), line: numbers[offset], origin: "prose", rank: 2) { continue }
+                    if offset + 1 < lines.count, lines[offset + 1].count <= 60 {
+                        anchored(lines[offset] + " " + lines[offset + 1], line: numbers[offset], origin: "prose", rank: 2)
+                    }
+                }
+            }
         case .list(let list):
             guard !inIgnoredSection else { return }
             var items = list.items
@@ -174,6 +209,10 @@ private struct Walker {
     // MARK: Sources
 
     mutating func gradedHeading(_ heading: Heading) {
+        if let grade = heading.grade, isNotGraded(grade.text), let (area, service, label) = resolveLabel(heading.text) {
+            noteNotJudged(area: area, boundService: service, label: label, line: heading.line)
+            return
+        }
         if let grade = heading.grade, let (gradeID, gradeText) = parseGrade(grade.text),
            let (area, service, label) = resolveLabel(heading.text) {
             add(area: area, boundService: service, grade: gradeID, gradeText: gradeText, label: label,
@@ -198,6 +237,7 @@ private struct Walker {
             }
             if index == 0 { paragraphService = leadingService(words) }
             if sentences.count > 1, anchored(String(sentence), line: line, origin: "prose", rank: 2) { continue }
+            if headline(words, line: line) { continue }
             let sentenceService = grammar.singleService(in: words, allowed: framework?.services) ?? paragraphService
             for pattern in prosePatterns {
                 for element in pattern.patterns {
@@ -229,10 +269,28 @@ private struct Walker {
         return nil
     }
 
+    /// A headline statement that ends the sentence: "… The overall judgement is good."
+    mutating func headline(_ words: Words, line: Int) -> Bool {
+        for pattern in headlinePatterns {
+            for element in pattern.patterns {
+                for start in 0..<words.count {
+                    guard let (bindings, end) = headingMatcher.matchPrefix(element, words, at: start), end == words.count,
+                          let grade = bindings.grade, let area = pattern.area else { continue }
+                    add(area: area, boundService: bindings.service?.id ?? pattern.service, grade: grade.id,
+                        gradeText: words.text(grade.range), label: words.text(start..<grade.range.lowerBound),
+                        origin: "prose", rank: 2, line: line, sentenceService: nil)
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
     /// Matches heading-origin patterns against the whole of `text`.
     @discardableResult
     mutating func anchored(_ text: String, line: Int, origin: String, rank: Int) -> Bool {
-        let words = Words(text)
+        var markup: [String] = []
+        let words = Words(Tokenizer.stripFootnote(text, markup: &markup))
         guard words.count > 1, words.count <= 48,
               words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) || $0.text == "grade" }) else { return false }
         for pattern in headingPatterns {
@@ -273,6 +331,10 @@ private struct Walker {
                     continue
                 }
             }
+            if cells.count >= 2, let last = cells.last, isNotGraded(last), let (area, service, label) = resolveLabel(labelCell) {
+                noteNotJudged(area: area, boundService: service ?? tableService, label: label, line: row.line)
+                continue
+            }
             guard cells.count >= 2, let gradeCell = cells.dropFirst().last(where: { parseGrade($0) != nil }),
                   let (grade, gradeText) = parseGrade(gradeCell) else {
                 // "Children and young people are safe and feel safe Grade 2 (Good)" in one cell.
@@ -286,6 +348,16 @@ private struct Walker {
     }
 
     // MARK: Vocabulary
+
+    func isNotGraded(_ text: String) -> Bool {
+        grammar.notGradedPhrases.contains(Words.normalize(text).joined(separator: " "))
+    }
+
+    mutating func noteNotJudged(area: String, boundService: String?, label: String, line: Int) {
+        if let service = resolveService(area: area, boundService: boundService, sentenceService: nil) {
+            notJudged.append((service, area, label, line))
+        }
+    }
 
     /// The grade a cell or grade line states: "Good", "Grade 4 (inadequate)", "Inadequate Grade 4".
     func parseGrade(_ text: String) -> (String, String)? {
@@ -322,13 +394,32 @@ private struct Walker {
                 return (area.id, bindings.service?.id, label.source)
             }
         }
+        if let area = scrambledLabel(label) { return (area, nil, label.source) }
         return nil
     }
 
-    /// Decides the service and keeps the candidate when the framework judges it.
-    mutating func add(area: String, boundService: String?, grade: String, gradeText: String, label: String,
-                      origin: String, rank: Int, line: Int, sentenceService: String?) {
-        guard let definition = grammar.grade(grade) else { return }
+    /// A label whose words pdftotext scattered ("2. Children looked" … "permanence", with "after
+    /// and achieving" printed elsewhere): its words, in order, are part of exactly one area alias
+    /// of the framework and cover at least half of it.
+    func scrambledLabel(_ label: Words) -> String? {
+        let words = label.words.map(\.text).filter { $0.unicodeScalars.first?.isWordCharacter == true && $0 != "the" }
+        guard words.count >= 2 else { return nil }
+        var found: Set<String> = []
+        for entry in grammar.vocabulary.areas.entries {
+            if let framework, !framework.judgesArea(entry.value) { continue }
+            let alias = entry.words.filter { $0.unicodeScalars.first?.isWordCharacter == true }
+            guard words.count * 2 >= alias.count, words.count < alias.count else { continue }
+            var position = 0
+            for word in alias where position < words.count && word == words[position] { position += 1 }
+            if position == words.count { found.insert(entry.value) }
+        }
+        return found.count == 1 ? found.first : nil
+    }
+
+    /// The service of a judgement: what the text binds, the one service that judges the area,
+    /// the sentence's, the enclosing heading's, the framework's first service before any service
+    /// heading, the framework's default; nil when the framework does not judge the area there.
+    func resolveService(area: String, boundService: String?, sentenceService: String?) -> String? {
         var service = boundService
         if service == nil, let framework {
             let judging = framework.services(judging: area)
@@ -340,11 +431,19 @@ private struct Walker {
         if service == nil { service = framework?.defaultService }
         let resolved = service ?? "unspecified"
         if let framework {
-            if resolved != "unspecified" && !framework.judges(service: resolved, area: area) { return }
-            if resolved == "unspecified" && !framework.judgesArea(area) { return }
+            if resolved != "unspecified" && !framework.judges(service: resolved, area: area) { return nil }
+            if resolved == "unspecified" && !framework.judgesArea(area) { return nil }
         }
+        return resolved
+    }
+
+    /// Keeps the candidate when the framework judges it.
+    mutating func add(area: String, boundService: String?, grade: String, gradeText: String, label: String,
+                      origin: String, rank: Int, line: Int, sentenceService: String?) {
+        guard let definition = grammar.grade(grade),
+              let service = resolveService(area: area, boundService: boundService, sentenceService: sentenceService) else { return }
         candidates.append(.init(
-            judgement: Judgement(service: resolved, area: area, grade: grade, score: definition.score, label: label,
+            judgement: Judgement(service: service, area: area, grade: grade, score: definition.score, label: label,
                                  gradeText: gradeText, origin: origin, line: line),
             rank: rank))
     }

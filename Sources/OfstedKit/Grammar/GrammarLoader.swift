@@ -50,11 +50,18 @@ struct GrammarLoader {
 
         // grades
         let gradesFile = parsed["grades"]!
-        try check(gradesFile, kinds: ["grade": ["score", "alias"]])
+        try check(gradesFile, kinds: ["grade": ["score", "alias"], "ungraded": ["alias"]])
         var grades: [GradeDefinition] = []
         var gradePhrases: [String: String] = [:]
         var gradeAliasLines: [String: (String, Int)] = [:]
-        for record in gradesFile.records {
+        var notGradedPhrases: Set<String> = []
+        for record in gradesFile.records where record.kind == "ungraded" {
+            for alias in record.values("alias") {
+                let key = Words.normalize(alias.value).joined(separator: " ")
+                notGradedPhrases.insert(key)
+            }
+        }
+        for record in gradesFile.records where record.kind == "grade" {
             try unique(record, among: grades.map(\.id), in: gradesFile)
             let scoreField = try singleField(record, "score", in: gradesFile)
             guard let score = Int(scoreField.value), (1...4).contains(score) else {
@@ -70,6 +77,9 @@ struct GrammarLoader {
                 if let (other, line) = gradeAliasLines[key], other != record.id {
                     throw GrammarError(file: gradesFile.name, line: alias.line,
                                        message: "the alias \"\(alias.value)\" is already grade \(other) (line \(line)); an alias names one grade")
+                }
+                if notGradedPhrases.contains(key) {
+                    throw GrammarError(file: gradesFile.name, line: alias.line, message: "\"\(alias.value)\" is both a grade and an ungraded phrase")
                 }
                 gradeAliasLines[key] = (record.id, alias.line)
                 gradePhrases[key] = record.id
@@ -458,7 +468,7 @@ struct GrammarLoader {
             furnitureLines: furnitureLines, furniturePrefixes: furniturePrefixes, authorities: authorities,
             themes: themes, referencePatterns: referencePatterns, vocabulary: vocabulary,
             sectionHeadings: sectionHeadings, serviceHeadings: serviceHeadings, timescaleHeadings: timescaleHeadings,
-            areaLabels: areaLabels, gradePhrases: gradePhrases, themeIndex: themeIndex)
+            areaLabels: areaLabels, gradePhrases: gradePhrases, notGradedPhrases: notGradedPhrases, themeIndex: themeIndex)
     }
 
     // MARK: Checks

@@ -21,6 +21,8 @@ struct Tokenizer: Sendable {
         }
         markGrades(&tokens)
         markFurniture(&tokens)
+        markContents(&tokens)
+        pairColumnarGrades(&tokens)
         markVocabularyHeadings(&tokens)
         return tokens
     }
@@ -361,7 +363,9 @@ struct Tokenizer: Sendable {
         let digits = scalars.count - end
         guard digits >= 1, digits <= 2, end > 0 else { return text }
         let before = scalars[end - 1]
-        guard before.properties.isLowercase || before == "?" || before == ":" || before == ")" else { return text }
+        guard before.properties.isLowercase || before == "?" || before == ":" || before == ")" || before == "." else { return text }
+        // "… are inadequate.2" but not "2.2" or "paragraph 12."
+        if before == ".", end >= 2, !scalars[end - 2].properties.isLowercase { return text }
         markup.append("footnote")
         return String(String.UnicodeScalarView(scalars[0..<end]))
     }
@@ -383,17 +387,18 @@ struct Tokenizer: Sendable {
                 index += 1
                 continue
             }
-            let standsApart = index == 0 || tokens[index - 1].kind == .blank || tokens[index - 1].kind == .furniture || token.pageBreak
+            let standsApart = index == 0 || tokens[index - 1].kind == .blank || tokens[index - 1].kind == .furniture
+                || token.pageBreak || tokens[index - 1].grade != nil
             if standsApart, index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].text.count <= 30,
                !tokens[index + 1].text.hasSuffix("."),
-               grammar.gradePhrases[key(token.text + " " + tokens[index + 1].text)] != nil {
+               isGradePhrase(key(token.text + " " + tokens[index + 1].text)) {
                 tokens[index].grade = .bare
                 tokens[index + 1].grade = .continuation
                 index += 2
                 continue
             }
             let words = Words(token.text)
-            if standsApart, grammar.gradePhrases[words.words.map(\.text).joined(separator: " ")] != nil {
+            if standsApart, isGradePhrase(words.words.map(\.text).joined(separator: " ")) {
                 tokens[index].grade = .bare
             } else if words.count <= 8, words.words.contains(where: { $0.text == "grade" }),
                       cellPatterns.contains(where: { matcher.matchWhole($0, words) != nil }) {
@@ -401,6 +406,11 @@ struct Tokenizer: Sendable {
             }
             index += 1
         }
+    }
+
+    /// A grade, or words that say an area was not graded ("Not judged").
+    func isGradePhrase(_ key: String) -> Bool {
+        grammar.gradePhrases[key] != nil || grammar.notGradedPhrases.contains(key)
     }
 
     // MARK: Furniture
@@ -441,7 +451,10 @@ struct Tokenizer: Sendable {
                 if key.count >= 8 { repeats[key, default: []].insert(zoneIndex) }
             }
         }
-        let running = Set(repeats.filter { $0.value.count >= 2 }.keys)
+        // A running header or footer repeats on many pages; a heading that happens to start two
+        // pages ("Executive summary") does not.
+        let minimumRepeats = max(2, Int((Double(zones.count) * 0.3).rounded(.up)))
+        let running = Set(repeats.filter { $0.value.count >= minimumRepeats }.keys)
         if !running.isEmpty {
             for zone in zones {
                 for i in zone where tokens[i].kind != .furniture && running.contains(Self.furnitureKey(tokens[i])) {
@@ -482,6 +495,139 @@ struct Tokenizer: Sendable {
         return key
     }
 
+    // MARK: Contents pages
+
+    /// The entries of a contents page ("Recommendations" … "7", or "Overall effectiveness\t5")
+    /// are furniture: they name sections, they are not sections.
+    private func markContents(_ tokens: inout [Token]) {
+        var index = 0
+        while index < tokens.count {
+            defer { index += 1 }
+            guard tokens[index].isContent, let key = headingKey(tokens[index].text),
+                  let sections = grammar.sectionHeadings[key], sections.contains(where: { grammar.sections[$0].role == .contents }) else { continue }
+            var i = index + 1
+            var titles: [Int] = []
+            var consumed: [Int] = []
+            var sawNumber = false
+            while i < tokens.count {
+                let token = tokens[i]
+                if !token.isContent {
+                    i += 1
+                    continue
+                }
+                if Self.isPageNumberLine(token) {
+                    consumed += titles + [i]
+                    titles = []
+                    sawNumber = true
+                } else if token.kind == .tableRow {
+                    // "Overall effectiveness\t5": a title and its page in one row.
+                    consumed += titles + [i]
+                    titles = []
+                } else if (token.kind == .text || token.kind == .numbered || token.kind == .heading), token.grade == nil,
+                          !token.text.isEmpty, token.text.split(separator: " ").count <= Self.maxHeadingWords,
+                          !token.text.hasSuffix("."), titles.count < 4 {
+                    titles.append(i)
+                } else {
+                    break
+                }
+                i += 1
+            }
+            guard sawNumber || !consumed.isEmpty else { continue }
+            for entry in consumed {
+                tokens[entry].kind = .furniture
+                tokens[entry].markup.append("contents")
+            }
+        }
+    }
+
+    private static func isPageNumberLine(_ token: Token) -> Bool {
+        if token.kind == .numbered, token.text.isEmpty, let number = token.number, Int(number) != nil { return true }
+        return token.kind == .text && Int(token.text) != nil && token.text.count <= 3
+    }
+
+    // MARK: Columnar grades
+
+    /// Puts grades laid out in a column back beside their labels. pdftotext sometimes prints a
+    /// cover's judgement table column by column: "2.1 Adoption performance", "2.2 Experiences and
+    /// progress of care leavers", "3. Leadership, management and governance", then three grades.
+    /// A run of k labels that name judgement areas, followed by exactly k grades, is reordered
+    /// label, grade, label, grade (each keeping its line number).
+    private func pairColumnarGrades(_ tokens: inout [Token]) {
+        let content = tokens.indices.filter { tokens[$0].isContent }
+        var rewrites: [(range: ClosedRange<Int>, order: [Int])] = []
+        var c = 0
+        while c < content.count {
+            var labels: [[Int]] = []
+            var j = c
+            while j < content.count, let label = areaLabel(tokens, content, j) {
+                labels.append(label)
+                j += label.count
+                // A footnote marker or page number alone between the labels and the grades.
+                while j < content.count, Self.isPageNumberLine(tokens[content[j]]) { j += 1 }
+            }
+            guard labels.count >= 2 else {
+                c = max(j, c + 1)
+                continue
+            }
+            var grades: [[Int]] = []
+            var k = j
+            while k < content.count, tokens[content[k]].grade == .bare, grades.count < labels.count {
+                var group = [content[k]]
+                if k + 1 < content.count, tokens[content[k + 1]].grade == .continuation { group.append(content[k + 1]) }
+                grades.append(group)
+                k += group.count
+            }
+            let runEnds = k == content.count || tokens[content[k]].grade != .bare
+            if grades.count == labels.count, runEnds {
+                var order: [Int] = []
+                for (label, grade) in zip(labels, grades) { order += label + [-1] + grade + [-1] }
+                rewrites.append((content[c]...content[k - 1], order))
+                c = k
+            } else {
+                c = j
+            }
+        }
+        guard !rewrites.isEmpty else { return }
+        var rebuilt: [Token] = []
+        rebuilt.reserveCapacity(tokens.count + rewrites.count * 8)
+        var next = 0
+        for (range, order) in rewrites {
+            rebuilt += tokens[next..<range.lowerBound]
+            var lastLine = tokens[range.lowerBound].line
+            for index in order {
+                if index < 0 {
+                    rebuilt.append(Token(kind: .blank, line: lastLine, text: ""))
+                } else {
+                    rebuilt.append(tokens[index])
+                    lastLine = tokens[index].line
+                }
+            }
+            let used = Set(order)
+            // Whatever else the range held (blank lines, page furniture) follows.
+            for index in range where !used.contains(index) && !tokens[index].isContent { rebuilt.append(tokens[index]) }
+            next = range.upperBound + 1
+        }
+        rebuilt += tokens[next...]
+        tokens = rebuilt
+    }
+
+    /// The content tokens (one line, or two when the label wraps) at `content[j]` that name a
+    /// judgement area, or nil.
+    private func areaLabel(_ tokens: [Token], _ content: [Int], _ j: Int) -> [Int]? {
+        let first = tokens[content[j]]
+        guard first.kind == .text || first.kind == .numbered || first.kind == .heading, first.grade == nil,
+              !first.text.isEmpty, first.text.count <= 100 else { return nil }
+        if let key = headingKey(first.text), grammar.areaLabels[key] != nil { return [content[j]] }
+        if j + 1 < content.count, content[j + 1] == content[j] + 1 {
+            let second = tokens[content[j + 1]]
+            if second.kind == .text, second.grade == nil, let key = headingKey(first.text + " " + second.text),
+               grammar.areaLabels[key] != nil {
+                return [content[j], content[j + 1]]
+            }
+        }
+        return nil
+    }
+
     // MARK: Vocabulary headings
 
     /// A short line that is wholly a grammar phrase is a heading, unless a bare grade follows
@@ -493,6 +639,9 @@ struct Tokenizer: Sendable {
                   token.grade == nil, !token.text.isEmpty, token.text.count <= 120 else { continue }
             guard let key = headingKey(token.text), isVocabularyHeading(key) else { continue }
             if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
+            // A line that carries on the sentence above it is not a heading ("… children looked
+            // after and care leavers" / "and" / "Review of the effectiveness of the LSCB").
+            if index > 0, continuesSentence(tokens[index - 1]) { continue }
             tokens[index].kind = .heading
             tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
         }
@@ -516,6 +665,13 @@ struct Tokenizer: Sendable {
         grammar.sectionHeadings[key] != nil || grammar.serviceHeadings[key] != nil
             || grammar.timescaleHeadings[key] != nil || grammar.areaLabels[key] != nil
             || grammar.serviceHeadings["the " + key] != nil || grammar.sectionHeadings["the " + key] != nil
+    }
+
+    /// Whether the line directly above leaves a sentence unfinished, so the next line continues it.
+    private func continuesSentence(_ previous: Token) -> Bool {
+        guard previous.kind == .text || previous.kind == .bullet || previous.kind == .numbered,
+              previous.grade == nil, let last = previous.text.last else { return false }
+        return !".?!:;)".contains(last) && last != "\u{201D}" && last != "\""
     }
 
     private func nextContent(_ tokens: [Token], after index: Int) -> Int? {

@@ -39,6 +39,25 @@ struct Paragraph: Sendable {
     var text: String
     var line: Int
     var endLine: Int
+    /// UTF-8 offsets in `text` where the second and later lines begin, and those lines' numbers.
+    var lineStarts: [Int] = []
+    var lineNumbers: [Int] = []
+
+    /// The paragraph's lines as they were before joining.
+    var lines: [Substring] {
+        guard !lineStarts.isEmpty else { return [text[...]] }
+        let utf8 = text.utf8
+        var result: [Substring] = []
+        var start = utf8.startIndex
+        for offset in lineStarts {
+            let next = utf8.index(utf8.startIndex, offsetBy: offset)
+            // The joining space sits just before the next line.
+            result.append(text[start..<utf8.index(before: next)])
+            start = next
+        }
+        result.append(text[start...])
+        return result
+    }
 }
 
 struct ListBlock: Sendable {

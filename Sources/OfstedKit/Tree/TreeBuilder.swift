@@ -177,6 +177,10 @@ private struct BuildState {
             }
         case .paragraph(var paragraph):
             if !broken || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(paragraph.text))) {
+                if !paragraph.text.isEmpty && !token.text.isEmpty {
+                    paragraph.lineStarts.append(paragraph.text.utf8.count + 1)
+                    paragraph.lineNumbers.append(token.line)
+                }
                 paragraph.text = join(paragraph.text, token.text)
                 paragraph.endLine = token.line
                 open = .paragraph(paragraph)
@@ -361,6 +365,11 @@ private struct BuildState {
             open = nil
             return (paragraph.text, paragraph.line)
         case .list(var list)?:
+            // A footnote marker or page number alone ("1") between a label and its grade.
+            while let last = list.entries.last, last.item.text.isEmpty, last.item.children.isEmpty, list.entries.count > 1,
+                  let number = last.item.number, Int(number) != nil {
+                list.entries.removeLast()
+            }
             guard let last = list.entries.last, last.depth == 0, last.item.children.isEmpty,
                   !last.item.text.isEmpty, last.item.text.split(separator: " ").count <= maxWords else { return nil }
             list.entries.removeLast()
