@@ -24,7 +24,7 @@ public struct Grammar: Sendable {
     let countPatterns: [Pattern]
     let nounTimescales: [String: String]
     let facts: [String: FactDefinition]
-    let kindSignals: [(kind: DocumentKind, signals: [(weight: Int, words: [String])])]
+    let kindSignals: [KindSignals]
     let bullets: Set<Unicode.Scalar>
     let furnitureLines: Set<String>
     let furniturePrefixes: [[String]]
@@ -215,6 +215,20 @@ struct JudgementPattern: Sendable {
     let service: String?
     let kinds: Set<DocumentKind>?
     let patterns: [Pattern]
+}
+
+/// What marks a document as one kind: weighted phrases, some counted only on the cover.
+struct KindSignals: Sendable {
+    struct Signal: Sendable {
+        let weight: Int
+        let words: [String]
+        let coverOnly: Bool
+    }
+
+    let kind: DocumentKind
+    let signals: [Signal]
+    /// Weight of an inspection framework's title on the cover.
+    let frameworkTitleWeight: Int
 }
 
 struct FactDefinition: Sendable {

@@ -54,6 +54,18 @@ enum Dates {
         var start = i
         if words[i].text == "between" { start += 1 }
         guard start < words.count else { return nil }
+        // A numeric first date: "1/06/2015 – 25/06/2015".
+        if let (d1, m1, y1, after) = numericDate(words, start) {
+            var k = after
+            if k < words.count, separators.contains(words[k].text) {
+                k += 1
+                if let (d2, m2, y2, next) = fullDate(words, k), let startISO = iso(y1, m1, d1), let endISO = iso(y2, m2, d2), startISO <= endISO {
+                    return Found(start: startISO, end: endISO, text: words.text(start..<next), range: i..<next)
+                }
+            }
+            if let single = iso(y1, m1, d1) { return Found(start: single, end: single, text: words.text(start..<after), range: i..<after) }
+            return nil
+        }
         // day [month [year]] sep day month year
         if let day1 = day(words, start) {
             var j = start + 1
@@ -93,11 +105,22 @@ enum Dates {
         return nil
     }
 
+    /// "4 March 2019", or numerically "1/06/2015" (day first, as British reports write it).
     private static func fullDate(_ words: Words, _ i: Int) -> (Int, Int, Int, Int)? {
+        if let numeric = numericDate(words, i) { return numeric }
         guard i + 2 < words.count, let d = day(words, i), let m = months[words[i + 1].text], let y = year(words, i + 2) else {
             return nil
         }
         return (d, m, y, i + 3)
+    }
+
+    /// "12/09/2016" → day 12, month 9, 2016.
+    private static func numericDate(_ words: Words, _ i: Int) -> (Int, Int, Int, Int)? {
+        guard i + 4 < words.count, words[i + 1].text == "/", words[i + 3].text == "/", let d = day(words, i),
+              words[i + 2].text.count <= 2, let m = Int(words[i + 2].text), (1...12).contains(m), let y = year(words, i + 4) else {
+            return nil
+        }
+        return (d, m, y, i + 5)
     }
 
     /// 1–31, with or without an ordinal suffix ("6th").

@@ -29,8 +29,10 @@ struct FactExtractor: Sendable {
         let cover = Array(content.prefix(Self.coverLines))
         let coverText = SearchText(cover.map(\.searchableText))
         let bodyText = SearchText(content.map(\.searchableText))
+        // Boilerplate ("© Crown copyright") is furniture for the tree but a sign of the kind.
+        let allText = SearchText(tokens.filter { $0.kind != .blank }.map(\.searchableText))
 
-        facts.kind = kind(cover: coverText, body: bodyText)
+        facts.kind = kind(cover: coverText, body: allText, frameworkOnCover: frameworkTitleOnCover(coverText))
         facts.framework = framework(cover: coverText, body: bodyText)
         facts.title = title(cover: cover, framework: facts.kind == .councilReport ? "unknown" : facts.framework)
         facts.authority = authority(cover: cover, content: content, kind: facts.kind)
@@ -78,17 +80,31 @@ struct FactExtractor: Sendable {
 
     // MARK: Kind and framework
 
-    private func kind(cover: SearchText, body: SearchText) -> DocumentKind {
+    /// The kind whose signals weigh most; a signal on the cover counts three times, a
+    /// cover-only signal counts only there, and an inspection framework's title on the cover
+    /// counts for the kind that carries `framework-title:`.
+    private func kind(cover: SearchText, body: SearchText, frameworkOnCover: Bool) -> DocumentKind {
         var best: (DocumentKind, Int) = (.unknown, 0)
-        for (kind, signals) in grammar.kindSignals {
-            var score = 0
-            for (weight, words) in signals {
-                let phrase = SearchText.key(words)
-                if cover.contains(phrase) { score += weight * 3 } else if body.contains(phrase) { score += weight }
+        for signals in grammar.kindSignals {
+            var score = frameworkOnCover ? signals.frameworkTitleWeight : 0
+            var seen: Set<[UInt8]> = []
+            for signal in signals.signals {
+                let phrase = SearchText.key(signal.words)
+                guard seen.insert(phrase).inserted else { continue }
+                if cover.contains(phrase) {
+                    score += signal.weight * 3
+                } else if !signal.coverOnly, body.contains(phrase) {
+                    score += signal.weight
+                }
             }
-            if score > best.1 { best = (kind, score) }
+            if score > best.1 { best = (signals.kind, score) }
         }
         return best.0
+    }
+
+    /// Whether a framework's title is on the cover.
+    private func frameworkTitleOnCover(_ cover: SearchText) -> Bool {
+        grammar.frameworks.contains { $0.titles.contains { cover.contains(SearchText.key($0)) } }
     }
 
     private func framework(cover: SearchText, body: SearchText) -> String {

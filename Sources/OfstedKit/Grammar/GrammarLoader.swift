@@ -363,9 +363,9 @@ struct GrammarLoader {
 
         // facts
         let factsFile = parsed["facts"]!
-        try check(factsFile, kinds: ["fact": ["label", "lead", "near"], "kind": ["signal"]])
+        try check(factsFile, kinds: ["fact": ["label", "lead", "near"], "kind": ["signal", "cover-signal", "framework-title"]])
         var facts: [String: FactDefinition] = [:]
-        var kindSignals: [(kind: DocumentKind, signals: [(weight: Int, words: [String])])] = []
+        var kindSignals: [KindSignals] = []
         for record in factsFile.records {
             if record.kind == "fact" {
                 guard ["inspection-dates", "published", "lead-inspector"].contains(record.id) else {
@@ -378,15 +378,22 @@ struct GrammarLoader {
                 guard let kind = DocumentKind(rawValue: record.id), kind != .unknown else {
                     throw GrammarError(file: factsFile.name, line: record.line, message: "unknown document kind \(record.id)")
                 }
-                var signals: [(Int, [String])] = []
-                for field in record.values("signal") {
+                var signals: [KindSignals.Signal] = []
+                for field in record.values("signal") + record.values("cover-signal") {
                     let parts = field.value.split(separator: " ", maxSplits: 1)
                     guard parts.count == 2, let weight = Int(parts[0]), weight > 0 else {
-                        throw GrammarError(file: factsFile.name, line: field.line, message: "signal: expects `WEIGHT phrase`")
+                        throw GrammarError(file: factsFile.name, line: field.line, message: "\(field.key): expects `WEIGHT phrase`")
                     }
-                    signals.append((weight, Words.normalize(String(parts[1]))))
+                    signals.append(.init(weight: weight, words: Words.normalize(String(parts[1])), coverOnly: field.key == "cover-signal"))
                 }
-                kindSignals.append((kind, signals))
+                var titleWeight = 0
+                if let field = try optional(record, "framework-title", in: factsFile) {
+                    guard let weight = Int(field), weight > 0 else {
+                        throw GrammarError(file: factsFile.name, line: record.values("framework-title")[0].line, message: "framework-title: expects a weight")
+                    }
+                    titleWeight = weight
+                }
+                kindSignals.append(KindSignals(kind: kind, signals: signals, frameworkTitleWeight: titleWeight))
             }
         }
         for required in ["inspection-dates", "published", "lead-inspector"] where facts[required] == nil {

@@ -21,6 +21,9 @@ struct Token: Sendable {
         case vocabulary
         /// A short section-numbered line such as "2.0 History of the Review".
         case numbered
+        /// A short line set between the end of a sentence and a new item, as pdftotext prints
+        /// an unnumbered heading ("… partner agencies." / "Key strengths and weaknesses" / "132. …").
+        case layout
     }
 
     /// A line (or two) that carries only a grade.
@@ -54,6 +57,9 @@ struct Token: Sendable {
     var pageBreak: Bool = false
     /// Set when the line carries only a grade.
     var grade: GradeMark? = nil
+    /// For a heading wrapped over several lines: how many lines after this one it took (they
+    /// are marked as furniture with markup "heading-continuation").
+    var extraLines: Int = 0
 
     var isContent: Bool { kind != .blank && kind != .furniture }
 }

@@ -637,14 +637,48 @@ struct Tokenizer: Sendable {
             let token = tokens[index]
             guard token.kind == .text || token.kind == .numbered || (token.kind == .heading && token.headingSource == .numbered),
                   token.grade == nil, !token.text.isEmpty, token.text.count <= 120 else { continue }
-            guard let key = headingKey(token.text), isVocabularyHeading(key) else { continue }
-            if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
             // A line that carries on the sentence above it is not a heading ("… children looked
             // after and care leavers" / "and" / "Review of the effectiveness of the LSCB").
             if index > 0, continuesSentence(tokens[index - 1]) { continue }
-            tokens[index].kind = .heading
-            tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
+            if let key = headingKey(token.text), isVocabularyHeading(key) {
+                if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
+                tokens[index].kind = .heading
+                tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
+                continue
+            }
+            // A heading wrapped over two lines ("Section 2: The effectiveness of the Local
+            // Safeguarding" / "Children Board").
+            if index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].grade == nil,
+               tokens[index + 1].text.count <= 40, !tokens[index + 1].pageBreak,
+               let key = headingKey(token.text + " " + tokens[index + 1].text), isVocabularyHeading(key) {
+                tokens[index].kind = .heading
+                tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
+                tokens[index].text += " " + tokens[index + 1].text
+                tokens[index].extraLines = 1
+                tokens[index + 1].kind = .furniture
+                tokens[index + 1].markup.append("heading-continuation")
+                continue
+            }
+            if token.kind == .text, isLayoutHeading(tokens, index) {
+                tokens[index].kind = .heading
+                tokens[index].headingSource = .layout
+            }
         }
+    }
+
+    /// A short capitalised line with no closing punctuation, after a finished sentence and
+    /// before a numbered or bulleted item: pdftotext's rendering of a heading.
+    private func isLayoutHeading(_ tokens: [Token], _ index: Int) -> Bool {
+        let token = tokens[index]
+        guard let first = token.text.first, first.isUppercase, let last = token.text.last, !".,;:".contains(last),
+              token.text.count <= 70, token.text.split(separator: " ").count <= 10, index > 0, index + 1 < tokens.count else {
+            return false
+        }
+        let previous = tokens[index - 1]
+        guard previous.kind == .text || previous.kind == .numbered || previous.kind == .bullet,
+              let end = previous.text.last, ".?!".contains(end) else { return false }
+        let next = tokens[index + 1]
+        return next.kind == .numbered || next.kind == .bullet
     }
 
     /// The normalized words of a heading, without "Section 2:", trailing ":", "?", ":-" or a
@@ -667,12 +701,21 @@ struct Tokenizer: Sendable {
             || grammar.serviceHeadings["the " + key] != nil || grammar.sectionHeadings["the " + key] != nil
     }
 
-    /// Whether the line directly above leaves a sentence unfinished, so the next line continues it.
+    /// Whether the line directly above leaves a sentence unfinished, so the next line continues
+    /// it: it has no closing punctuation and either ends with a joining word ("and", "of") or is
+    /// as long as a wrapped line of prose.
     private func continuesSentence(_ previous: Token) -> Bool {
         guard previous.kind == .text || previous.kind == .bullet || previous.kind == .numbered,
               previous.grade == nil, let last = previous.text.last else { return false }
-        return !".?!:;)".contains(last) && last != "\u{201D}" && last != "\""
+        if ".?!:;)".contains(last) || last == "\u{201D}" || last == "\"" { return false }
+        let lastWord = previous.text.split(separator: " ").last.map { $0.lowercased() } ?? ""
+        return Self.joiningWords.contains(lastWord) || previous.text.count > 60
     }
+
+    private static let joiningWords: Set<String> = [
+        "and", "or", "of", "the", "a", "an", "to", "for", "in", "with", "on", "by", "from", "that", "which", "who",
+        "their", "its", "is", "are", "as", "at", "into", "than", "this", "these", "be", "been", "has", "have",
+    ]
 
     private func nextContent(_ tokens: [Token], after index: Int) -> Int? {
         var i = index + 1

@@ -108,7 +108,7 @@ private struct BuildState {
         switch token.kind {
         case .heading:
             closeOpen()
-            openSection(Heading(text: token.text, line: token.line, endLine: token.line, number: token.number,
+            openSection(Heading(text: token.text, line: token.line, endLine: token.line + token.extraLines, number: token.number,
                                 source: token.headingSource ?? .vocabulary, grade: nil),
                         level: builder.level(of: token))
         case .bullet, .numbered:
