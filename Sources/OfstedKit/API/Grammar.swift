@@ -21,7 +21,8 @@ public struct Grammar: Sendable {
     let sections: [SectionDefinition]
     let timescales: [String]
     let judgementPatterns: [JudgementPattern]
-    let countPatterns: [Pattern]
+    /// Count statements; `value` is the count of patterns that state it in their own words.
+    let countPatterns: [(pattern: Pattern, value: Int?)]
     let nounTimescales: [String: String]
     let facts: [String: FactDefinition]
     let kindSignals: [KindSignals]
@@ -169,6 +170,8 @@ struct FrameworkDefinition: Sendable {
     let id: String
     let name: String
     let titles: [[String]]
+    /// Titles of a report on one service alone: (service, phrase).
+    let serviceTitles: [(service: String, words: [String])]
     let signals: [[String]]
     let services: [String]
     let defaultService: String?

@@ -159,6 +159,10 @@ private struct AreaWalker {
     let laterServiceHeading: Bool
     /// "Area for Improvement 8" seen: the next quoted paragraph is that area.
     var pendingReference: Int?
+    /// After a numbered list of areas: the number the next area would have, and its context.
+    /// Recommendations grouped under topic labels ("Care Leavers" / 13. … / "Missing Children" /
+    /// 16. …) run on across the labels while the numbering does.
+    var runOn: (next: Int, timescale: String?, service: String)?
 
     init(grammar: Grammar, facts: Facts) {
         self.grammar = grammar
@@ -234,17 +238,27 @@ private struct AreaWalker {
         }
         if let number = reference(heading.text) { pendingReference = number }
         pending = nil
+        // A known section, a timescale or any longer heading ends a run of numbered areas; a
+        // short topic label ("Care Leavers", "Looked After Children") does not.
+        if meaning.section != nil || meaning.timescale != nil || isFrameworkService(meaning.service)
+            || !Self.isTopicLabel(heading.text) { runOn = nil }
         frames.append(frame)
     }
 
     /// The service of the current position: the enclosing service heading, the introducer's,
     /// the latest cue, the framework's first service before any service heading, its default.
     func service(introducer: Introducer?) -> String {
-        if let service = frames.last(where: { $0.meaning.service != nil })?.meaning.service { return service }
+        if let service = frames.last(where: { isFrameworkService($0.meaning.service) })?.meaning.service { return service }
         if let service = introducer?.service { return service }
         if let cueService { return cueService }
         if let framework, laterServiceHeading, !seenServiceHeading, let first = framework.services.first { return first }
-        return framework?.defaultService ?? "unspecified"
+        return facts.defaultService ?? "unspecified"
+    }
+
+    /// A service the document's framework judges (any service when the framework is unknown).
+    func isFrameworkService(_ service: String?) -> Bool {
+        guard let service else { return false }
+        return framework?.services.contains(service) ?? true
     }
 
     // MARK: Blocks
@@ -259,11 +273,14 @@ private struct AreaWalker {
             pending = introducer
             return
         }
-        // A paragraph that introduces nothing ends any introduction before it.
+        // A paragraph that introduces nothing ends any introduction before it; one that is more
+        // than a short topic label ends a run of numbered areas.
         pending = nil
+        if !Self.isTopicLabel(paragraph.text) { runOn = nil }
         guard let frame = top, frame.improvements, frame.timescaleHeading, !frame.consumed,
               paragraph.text.split(separator: " ").count <= 150 else { return }
         // An area on its own line under a timescale heading, without a bullet.
+        guard !CountChecker.statesCount(paragraph.text, grammar: grammar) else { return }
         candidates.append(candidate(paragraph.text, number: nil, status: nil, line: paragraph.line, endLine: paragraph.endLine,
                                     introducer: nil, isQuote: false))
     }
@@ -271,12 +288,17 @@ private struct AreaWalker {
     mutating func list(_ list: ListBlock) {
         var take = false
         var introducer = pending
+        var runOnContext: (timescale: String?, service: String)?
         if pending != nil {
             take = true
             pending = nil
         } else if let frame = top, frame.improvements, !frame.consumed {
             take = true
+        } else if let runOn, let first = list.items.first?.number.flatMap({ Int($0) }), first == runOn.next {
+            take = true
+            runOnContext = (runOn.timescale, runOn.service)
         }
+        self.runOn = nil
         var tookAny = false
         for item in list.items {
             if let itemIntroducer = self.introducer(item.text) {
@@ -302,12 +324,28 @@ private struct AreaWalker {
                 continue
             }
             let text = item.fullText
-            guard !text.isEmpty else { continue }
-            candidates.append(candidate(text, number: item.number.map(ItemNumber.init), status: nil, line: item.line,
-                                        endLine: item.lastLine, introducer: introducer, isQuote: false))
+            guard !text.isEmpty, !CountChecker.statesCount(text, grammar: grammar) else { continue }
+            var area = candidate(text, number: item.number.map(ItemNumber.init), status: nil, line: item.line,
+                                 endLine: item.lastLine, introducer: introducer, isQuote: false)
+            if let runOnContext {
+                area.timescale = runOnContext.timescale ?? "unspecified"
+                area.service = runOnContext.service
+            }
+            candidates.append(area)
             tookAny = true
         }
-        if tookAny { markConsumed() }
+        if tookAny {
+            markConsumed()
+            if let last = candidates.last, case .integer(let number)? = last.number {
+                runOn = (number + 1, last.timescale == "unspecified" ? nil : last.timescale, last.service)
+            }
+        }
+    }
+
+    /// A short label over a group of recommendations ("Missing Children", "Adoption").
+    static func isTopicLabel(_ text: String) -> Bool {
+        guard let last = text.last, !".:;,".contains(last) else { return false }
+        return text.split(separator: " ").count <= 4
     }
 
     mutating func markConsumed() {

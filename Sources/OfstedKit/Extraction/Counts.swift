@@ -16,6 +16,15 @@ struct CountChecker: Sendable {
         var line: Int
     }
 
+    /// Whether `text` states a count of areas ("The inspection did not find any areas for
+    /// priority action"): such a sentence is about the areas, not one of them.
+    static func statesCount(_ text: String, grammar: Grammar) -> Bool {
+        let words = Words(text)
+        guard grammar.mentionsImprovements(words) else { return false }
+        let matcher = grammar.matcher(allServiceAliases: true)
+        return grammar.countPatterns.contains { !matcher.search($0.pattern, words).isEmpty }
+    }
+
     func statements(_ events: [OutlineEvent]) -> [Statement] {
         let matcher = grammar.matcher(allServiceAliases: true)
         let framework = grammar.framework(facts.framework)
@@ -30,7 +39,13 @@ struct CountChecker: Sendable {
                 guard grammar.mentionsImprovements(words) else { continue }
                 // Every pattern's matches; one inside another's span is the same statement.
                 var matches: [(Bindings, Range<Int>)] = []
-                for pattern in grammar.countPatterns { matches += matcher.search(pattern, words) }
+                for (pattern, value) in grammar.countPatterns {
+                    for (bindings, range) in matcher.search(pattern, words) {
+                        var bound = bindings
+                        if let value { bound.count = value }
+                        matches.append((bound, range))
+                    }
+                }
                 matches = matches.filter { match in
                     !matches.contains { other in other.1 != match.1 && other.1.contains(match.1.lowerBound)
                         && other.1.upperBound >= match.1.upperBound }

@@ -15,6 +15,9 @@ struct Facts: Sendable {
     var leadInspector: String?
     /// Services that have a part of their own in the document (a heading names them).
     var servicesWithHeadings: Set<String> = []
+    /// The service of judgements and areas when nothing else says which: the framework's
+    /// default, or the one service a report on that service alone is about.
+    var defaultService: String?
     var diagnostics: [Diagnostic] = []
 }
 
@@ -34,6 +37,13 @@ struct FactExtractor: Sendable {
 
         facts.kind = kind(cover: coverText, body: allText, frameworkOnCover: frameworkTitleOnCover(coverText))
         facts.framework = framework(cover: coverText, body: bodyText)
+        if let definition = grammar.framework(facts.framework) {
+            facts.defaultService = definition.defaultService
+            let hasTitle = definition.titles.contains { coverText.contains(SearchText.key($0)) }
+            if !hasTitle, let only = definition.serviceTitles.first(where: { coverText.contains(SearchText.key($0.words)) }) {
+                facts.defaultService = only.service
+            }
+        }
         facts.title = title(cover: cover, framework: facts.kind == .councilReport ? "unknown" : facts.framework)
         facts.authority = authority(cover: cover, content: content, kind: facts.kind)
 
@@ -104,14 +114,14 @@ struct FactExtractor: Sendable {
 
     /// Whether a framework's title is on the cover.
     private func frameworkTitleOnCover(_ cover: SearchText) -> Bool {
-        grammar.frameworks.contains { $0.titles.contains { cover.contains(SearchText.key($0)) } }
+        grammar.frameworks.contains { ($0.titles + $0.serviceTitles.map(\.words)).contains { cover.contains(SearchText.key($0)) } }
     }
 
     private func framework(cover: SearchText, body: SearchText) -> String {
         var best: (String, Int) = ("unknown", 0)
         for framework in grammar.frameworks {
             var score = 0
-            for title in framework.titles {
+            for title in framework.titles + framework.serviceTitles.map(\.words) {
                 let phrase = SearchText.key(title)
                 if cover.contains(phrase) { score += 10 } else if body.contains(phrase) { score += 3 }
             }

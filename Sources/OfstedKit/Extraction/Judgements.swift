@@ -167,7 +167,10 @@ private struct Walker {
     }
 
     /// The service given by the nearest enclosing service heading.
-    var headingService: String? { stack.last(where: { $0.service != nil })?.service }
+    /// The service given by the nearest enclosing heading that names one of the framework's services.
+    var headingService: String? {
+        stack.last(where: { meaning in meaning.service.map { framework?.services.contains($0) ?? true } ?? false })?.service
+    }
 
     mutating func visit(_ event: OutlineEvent) {
         switch event {
@@ -428,7 +431,7 @@ private struct Walker {
         if service == nil { service = sentenceService }
         if service == nil { service = headingService }
         if service == nil, let framework, laterServiceHeading, !seenServiceHeading { service = framework.services.first }
-        if service == nil { service = framework?.defaultService }
+        if service == nil { service = facts.defaultService }
         let resolved = service ?? "unspecified"
         if let framework {
             if resolved != "unspecified" && !framework.judges(service: resolved, area: area) { return nil }

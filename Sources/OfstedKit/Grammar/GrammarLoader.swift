@@ -158,7 +158,7 @@ struct GrammarLoader {
 
         // frameworks
         let frameworksFile = parsed["frameworks"]!
-        try check(frameworksFile, kinds: ["framework": ["name", "title", "signal", "service", "default-service", "judges", "split"]])
+        try check(frameworksFile, kinds: ["framework": ["name", "title", "service-title", "signal", "service", "default-service", "judges", "split"]])
         var frameworks: [FrameworkDefinition] = []
         let serviceIDs = Set(services.map(\.id))
         let areaIDs = Set(areas.map(\.id))
@@ -206,6 +206,14 @@ struct GrammarLoader {
                 }
                 splits.append(.init(whole: sides[0], parts: parts))
             }
+            var serviceTitles: [(service: String, words: [String])] = []
+            for field in record.values("service-title") {
+                let parts = field.value.split(separator: " ", maxSplits: 1).map(String.init)
+                guard parts.count == 2, serviceIDs.contains(parts[0]) else {
+                    throw GrammarError(file: frameworksFile.name, line: field.line, message: "service-title: expects SERVICE phrase with a known service")
+                }
+                serviceTitles.append((parts[0], Words.normalize(parts[1])))
+            }
             let frameworkServices = record.values("service").map(\.value)
             for field in record.values("service") + record.values("default-service") where !serviceIDs.contains(field.value) {
                 throw GrammarError(file: frameworksFile.name, line: field.line, message: "unknown service \(field.value)")
@@ -214,6 +222,7 @@ struct GrammarLoader {
                 id: record.id,
                 name: try optional(record, "name", in: frameworksFile) ?? record.id,
                 titles: record.values("title").map { Words.normalize($0.value) },
+                serviceTitles: serviceTitles,
                 signals: record.values("signal").map { Words.normalize($0.value) },
                 services: frameworkServices,
                 defaultService: try optional(record, "default-service", in: frameworksFile),
@@ -314,8 +323,8 @@ struct GrammarLoader {
 
         // counts
         let countsFile = parsed["counts"]!
-        try check(countsFile, kinds: ["number": ["word"], "noun": ["word", "timescale"], "count": ["match"], "reference": ["match"]])
-        var countPatterns: [Pattern] = []
+        try check(countsFile, kinds: ["number": ["word"], "noun": ["word", "timescale"], "count": ["match", "value"], "reference": ["match"]])
+        var countPatterns: [(pattern: Pattern, value: Int?)] = []
         var referencePatterns: [Pattern] = []
         var nounTimescales: [String: String] = [:]
         var numberWords: [String: Int] = [:]
@@ -343,12 +352,20 @@ struct GrammarLoader {
                 }
                 for field in record.values("word") { vocabulary.nouns.insert(Words.normalize(field.value), record.id) }
             case "count":
+                var value: Int?
+                if let field = record.values("value").first {
+                    guard let number = Int(field.value), number >= 0 else {
+                        throw GrammarError(file: countsFile.name, line: field.line, message: "value: expects a number")
+                    }
+                    value = number
+                }
                 for field in record.values("match") {
                     let pattern = try Pattern(field.value, file: countsFile.name, line: field.line)
-                    guard pattern.slots.contains(.count), pattern.slots.contains(.improvements) else {
-                        throw GrammarError(file: countsFile.name, line: field.line, message: "a count pattern has {count} and {improvements}")
+                    guard pattern.slots.contains(.count) || value != nil, pattern.slots.contains(.improvements) else {
+                        throw GrammarError(file: countsFile.name, line: field.line,
+                                           message: "a count pattern has {improvements} and {count} (or its record a `value:`)")
                     }
-                    countPatterns.append(pattern)
+                    countPatterns.append((pattern, value))
                 }
             default: // reference
                 for field in record.values("match") {

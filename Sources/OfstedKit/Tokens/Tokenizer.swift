@@ -640,7 +640,7 @@ struct Tokenizer: Sendable {
             // A line that carries on the sentence above it is not a heading ("… children looked
             // after and care leavers" / "and" / "Review of the effectiveness of the LSCB").
             if index > 0, continuesSentence(tokens[index - 1]) { continue }
-            if let key = headingKey(token.text), isVocabularyHeading(key) {
+            if let key = headingKey(token.text), isVocabularyHeading(key) || isGradedHeading(key), !carriesTitle(key) {
                 if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
                 tokens[index].kind = .heading
                 tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
@@ -650,7 +650,8 @@ struct Tokenizer: Sendable {
             // Safeguarding" / "Children Board").
             if index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].grade == nil,
                tokens[index + 1].text.count <= 40, !tokens[index + 1].pageBreak,
-               let key = headingKey(token.text + " " + tokens[index + 1].text), isVocabularyHeading(key) {
+               let key = headingKey(token.text + " " + tokens[index + 1].text), isVocabularyHeading(key) || isGradedHeading(key),
+               !carriesTitle(key) {
                 tokens[index].kind = .heading
                 tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
                 tokens[index].text += " " + tokens[index + 1].text
@@ -674,7 +675,10 @@ struct Tokenizer: Sendable {
               token.text.count <= 70, token.text.split(separator: " ").count <= 10, index > 0, index + 1 < tokens.count else {
             return false
         }
-        let previous = tokens[index - 1]
+        // After a finished sentence, directly or across a blank line.
+        var before = index - 1
+        if tokens[before].kind == .blank, before > 0 { before -= 1 }
+        let previous = tokens[before]
         guard previous.kind == .text || previous.kind == .numbered || previous.kind == .bullet,
               let end = previous.text.last, ".?!".contains(end) else { return false }
         let next = tokens[index + 1]
@@ -693,6 +697,31 @@ struct Tokenizer: Sendable {
         }
         if words.first == "the", words.count > 1 { words.removeFirst() }
         return words.isEmpty ? nil : words.joined(separator: " ")
+    }
+
+    /// Whether a heading key is an area with its grade: "the experiences and progress of
+    /// children who need help and protection : outstanding", "… care leavers requires
+    /// improvement to be good", "… are inadequate".
+    func isGradedHeading(_ key: String) -> Bool {
+        let words = key.split(separator: " ")
+        guard words.count >= 2 else { return false }
+        for length in 1...min(6, words.count - 1) {
+            guard grammar.gradePhrases[words.suffix(length).joined(separator: " ")] != nil else { continue }
+            var prefix = words.dropLast(length)
+            while let last = prefix.last, [":", "-", "is", "are"].contains(last) { prefix = prefix.dropLast() }
+            if grammar.areaLabels[prefix.joined(separator: " ")] != nil { return true }
+        }
+        return false
+    }
+
+    /// Whether a heading key is, or contains, an inspection framework's title: the document's
+    /// title ("Review of the effectiveness of the local safeguarding children board" on a SIF
+    /// cover), not a section.
+    func carriesTitle(_ key: String) -> Bool {
+        let padded = " " + key + " "
+        return grammar.frameworks.contains { framework in
+            (framework.titles + framework.serviceTitles.map(\.words)).contains { padded.contains(" " + $0.joined(separator: " ") + " ") }
+        }
     }
 
     func isVocabularyHeading(_ key: String) -> Bool {
