@@ -428,7 +428,9 @@ struct Tokenizer: Sendable {
             }
             zones.append(zone)
         }
-        var repeats: [String: Set<Int>] = [:]
+        // A key repeats when it is on two or more lines near two or more breaks: a line on a
+        // short page sits near two breaks but is not a repeat of itself.
+        var repeats: [String: (zones: Set<Int>, lines: Set<Int>)] = [:]
         for (zoneIndex, zone) in zones.enumerated() {
             for i in zone {
                 let token = tokens[i]
@@ -438,10 +440,13 @@ struct Tokenizer: Sendable {
                     continue
                 }
                 let key = Self.furnitureKey(token)
-                if key.count >= 8 { repeats[key, default: []].insert(zoneIndex) }
+                if key.count >= 8 {
+                    repeats[key, default: ([], [])].zones.insert(zoneIndex)
+                    repeats[key, default: ([], [])].lines.insert(i)
+                }
             }
         }
-        let running = Set(repeats.filter { $0.value.count >= 2 }.keys)
+        let running = Set(repeats.filter { $0.value.zones.count >= 2 && $0.value.lines.count >= 2 }.keys)
         if !running.isEmpty {
             for zone in zones {
                 for i in zone where tokens[i].kind != .furniture && running.contains(Self.furnitureKey(tokens[i])) {
