@@ -235,7 +235,12 @@ private struct BuildState {
         }
         if token.indent < base { return 0 }
         guard let glyph = token.bullet else { return 0 }
-        if !list.firstHasGlyph { return 1 }  // bullets under a numbered item belong to it
+        if !list.firstHasGlyph {
+            // Bullets under a numbered item belong to it, unless the bullet carries the next
+            // number of the same kind ("4.6 …" then "- 4.7 …"): that continues the numbering.
+            if list.firstNumberKind != .none && NumberKind(token.number) == list.firstNumberKind { return 0 }
+            return 1
+        }
         if let known = list.glyphDepths[glyph] { return known }
         let depth = previous.depth + 1
         list.glyphDepths[glyph] = depth
