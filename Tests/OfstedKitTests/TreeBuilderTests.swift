@@ -130,6 +130,21 @@ final class TreeBuilderTests: XCTestCase {
         XCTAssertEqual(lists[1].items.map(\.number), ["4.3", "4.4"])
     }
 
+    func testBulletCarryingTheNextNumberIsNotNestedUnderTheNumberedItem() {
+        let text = """
+            4.6 Four areas for development were identified, these were to:-
+            - promote awareness of the Children in Care Council
+            - ensure children's files give a clear picture of their life story
+            - 4.7 The first area for development had one action.
+            """
+        let lists = root(text).lists
+        XCTAssertEqual(lists.count, 2)
+        XCTAssertEqual(lists[0].items.map(\.number), ["4.6"])
+        XCTAssertEqual(lists[0].items[0].children.map(\.text), ["promote awareness of the Children in Care Council",
+                                                                "ensure children's files give a clear picture of their life story"])
+        XCTAssertEqual(lists[1].items.map(\.number), ["4.7"])
+    }
+
     func testLostGlyphItemsFormAList() {
         let items = root(" improve the timeliness of initial health assessments\n improve the rate of dental checks").lists.first?.items
         XCTAssertEqual(items?.map(\.bullet), ["", ""])
