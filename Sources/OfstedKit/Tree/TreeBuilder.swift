@@ -231,7 +231,7 @@ private struct BuildState {
             // Deeper than an earlier item with a smaller indent; level with one with the same.
             if let same = list.entries.last(where: { $0.indent == token.indent }) { return same.depth }
             if token.indent > previous.indent { return previous.depth + 1 }
-            return list.entries.last(where: { $0.indent < token.indent })?.depth ?? 0 + 1
+            return (list.entries.last(where: { $0.indent < token.indent })?.depth ?? 0) + 1
         }
         if token.indent < base { return 0 }
         guard let glyph = token.bullet else { return 0 }
