@@ -227,6 +227,9 @@ private struct BuildState {
     func depthFor(_ token: Token, in list: inout ListState) -> Int {
         let base = list.entries[0].indent
         let previous = list.entries[list.entries.count - 1]
+        // A lost glyph's one leading space is where the glyph stood, not an indent: the item
+        // is level with the list's own glyphs.
+        if token.bullet == "", token.indent == 1, base == 0, list.firstHasGlyph { return 0 }
         if token.indent > base {
             // Deeper than an earlier item with a smaller indent; level with one with the same.
             if let same = list.entries.last(where: { $0.indent == token.indent }) { return same.depth }
