@@ -151,6 +151,21 @@ final class TreeBuilderTests: XCTestCase {
         XCTAssertEqual(items?.count, 2)
     }
 
+    func testLostGlyphAmongGlyphItemsIsASibling() {
+        let text = "\u{F0B7} ensure that health assessments are completed on time\n improve the rate of dental checks\n\u{F0B7} improve supervision"
+        let items = root(text).lists[0].items
+        XCTAssertEqual(items.map(\.text), ["ensure that health assessments are completed on time", "improve the rate of dental checks",
+                                           "improve supervision"])
+        XCTAssertEqual(items.map(\.bullet), ["\u{F0B7}", "", "\u{F0B7}"])
+        XCTAssertTrue(items.allSatisfy { $0.children.isEmpty })
+    }
+
+    func testItemIndentedBetweenTwoLevelsNestsUnderTheShallower() {
+        let items = root("- a\n    - b\n  - c\n- d").lists[0].items
+        XCTAssertEqual(items.map(\.text), ["a", "d"])
+        XCTAssertEqual(items[0].children.map(\.text), ["b", "c"])
+    }
+
     func testDeepNestingIsCappedWithADiagnostic() {
         let text = (0..<50).map { String(repeating: " ", count: $0 * 2 + ($0 == 0 ? 0 : 2)) + "- level \($0)" }.joined(separator: "\n")
         let tree = Inline.tree(text)
