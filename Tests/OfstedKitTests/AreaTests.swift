@@ -1,4 +1,4 @@
-import OfstedKit
+@testable import OfstedKit
 import XCTest
 
 /// Areas for improvement: which lists are areas, their service and timescale, repeats,
@@ -300,6 +300,24 @@ final class AreaTests: XCTestCase {
         let areas = Repository.extract(text).areasForImprovement
         XCTAssertEqual(areas.count, 1)
         XCTAssertEqual(areas[0].line, 6, "the first statement")
+    }
+
+    func testSameAreaIsEqualWordsAPrefixOrNearlyTheSameWords() {
+        /// A candidate with `text` and nothing else.
+        func candidate(_ text: String) -> AreaExtractor.Candidate {
+            AreaExtractor.Candidate(service: "unspecified", timescale: "unspecified", text: text, number: nil, status: nil,
+                                    line: 1, endLine: 1, isQuote: false)
+        }
+        let full = "Improve management oversight of council’s HR recruitment processes, and improve the quality of HR files."
+        XCTAssertTrue(AreaExtractor.sameArea(candidate(full), candidate("“improve management oversight of council's HR recruitment processes, and improve the quality of HR files”")),
+                      "case, quotes and punctuation do not matter")
+        XCTAssertTrue(AreaExtractor.sameArea(candidate(full), candidate("Improve management oversight of council’s HR recruitment processes")),
+                      "a prefix of 40 characters or more")
+        XCTAssertFalse(AreaExtractor.sameArea(candidate("Improve supervision."), candidate("Improve supervision of managers.")),
+                       "a short prefix is not enough")
+        XCTAssertFalse(AreaExtractor.sameArea(candidate(full), candidate("Improve the quality of case file audits.")))
+        XCTAssertEqual(Similarity.dice("a b c d", "a b c d"), 1)
+        XCTAssertEqual(Similarity.dice("a b c", "x y z"), 0)
     }
 
     // MARK: Action plans

@@ -48,6 +48,7 @@ final class CLITests: XCTestCase {
         return url.path
     }
 
+    /// A six-line council paper with one area for improvement.
     private let paper = "Overview and Scrutiny Committee\n\nAreas for improvement\n\nWithin three months:\n- improve the timeliness of health assessments\n"
 
     // MARK: Help and version

@@ -196,6 +196,7 @@ final class GrammarLoaderTests: XCTestCase {
     /// Compiles `source` as a pattern (failing the test when it does not compile).
     private func pattern(_ source: String) throws -> Pattern { try Pattern(source, file: "test.rules", line: 1) }
 
+    /// A matcher over the repository grammar's vocabulary, trusting only prose service aliases.
     private var matcher: PatternMatcher { Repository.grammar.matcher(allServiceAliases: false) }
 
     func testPatternSyntaxErrors() {

@@ -24,6 +24,7 @@ final class JSONOutputTests: XCTestCase {
         diagnostics: [Diagnostic(severity: .warning, code: "areas.count-mismatch", message: "states 9 but 4 are listed", line: 16),
                       Diagnostic(severity: .note, code: "decode.windows-1252", message: "1 byte", line: nil)])
 
+    /// The bytes as UTF-8 text.
     private func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     // MARK: Writer

@@ -1,4 +1,4 @@
-import OfstedKit
+@testable import OfstedKit
 import XCTest
 
 /// Judgements (area → grade, per service) from tables, graded headings and prose, with the
@@ -282,6 +282,18 @@ final class JudgementTests: XCTestCase {
         let extraction = Repository.extract(text)
         XCTAssertEqual(extraction.judgementKeys, ["lscb/overall-effectiveness=inadequate"])
         XCTAssertEqual(extraction.judgements[0].score, 4)
+    }
+
+    // MARK: Sentences
+
+    func testSentencesSplitAfterAFullStopBeforeACapitalNotAfterAbbreviations() {
+        let split = { (text: String) in Sentences.split(text).map(String.init) }
+        XCTAssertEqual(split("Staying safe was graded as good. Economic well-being was graded as adequate."),
+                       ["Staying safe was graded as good.", "Economic well-being was graded as adequate."])
+        XCTAssertEqual(split("Services e.g. CAMHS were good. St. Helens is a council."),
+                       ["Services e.g. CAMHS were good.", "St. Helens is a council."])
+        XCTAssertEqual(split("He said \"it is good.\" The end. 2 more."), ["He said \"it is good.\"", "The end.", "2 more."])
+        XCTAssertEqual(split("version 4.3 of the plan. then lower case"), ["version 4.3 of the plan. then lower case"])
     }
 
     // MARK: Missing
