@@ -438,7 +438,9 @@ struct Tokenizer: Sendable {
             }
             zones.append(zone)
         }
-        var repeats: [String: Set<Int>] = [:]
+        // A key repeats when it is on two or more lines near two or more breaks: a line on a
+        // short page sits near two breaks but is not a repeat of itself.
+        var repeats: [String: (zones: Set<Int>, lines: Set<Int>)] = [:]
         for (zoneIndex, zone) in zones.enumerated() {
             for i in zone {
                 let token = tokens[i]
@@ -448,13 +450,17 @@ struct Tokenizer: Sendable {
                     continue
                 }
                 let key = Self.furnitureKey(token)
-                if key.count >= 8 { repeats[key, default: []].insert(zoneIndex) }
+                if key.count >= 8 {
+                    repeats[key, default: ([], [])].zones.insert(zoneIndex)
+                    repeats[key, default: ([], [])].lines.insert(i)
+                }
             }
         }
-        // A running header or footer repeats on many pages; a heading that happens to start two
-        // pages ("Executive summary") does not.
+        // A running header or footer repeats on several lines across a good share of pages; a
+        // heading that happens to start two pages ("Executive summary") does not, nor does the
+        // one line of a short page that falls in two zones.
         let minimumRepeats = max(2, Int((Double(zones.count) * 0.3).rounded(.up)))
-        let running = Set(repeats.filter { $0.value.count >= minimumRepeats }.keys)
+        let running = Set(repeats.filter { $0.value.zones.count >= minimumRepeats && $0.value.lines.count >= 2 }.keys)
         if !running.isEmpty {
             for zone in zones {
                 for i in zone where tokens[i].kind != .furniture && running.contains(Self.furnitureKey(tokens[i])) {

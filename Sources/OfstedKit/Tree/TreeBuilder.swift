@@ -231,15 +231,23 @@ private struct BuildState {
     func depthFor(_ token: Token, in list: inout ListState) -> Int {
         let base = list.entries[0].indent
         let previous = list.entries[list.entries.count - 1]
+        // A lost glyph's one leading space is where the glyph stood, not an indent: the item
+        // is level with the list's own glyphs.
+        if token.bullet == "", token.indent == 1, base == 0, list.firstHasGlyph { return 0 }
         if token.indent > base {
             // Deeper than an earlier item with a smaller indent; level with one with the same.
             if let same = list.entries.last(where: { $0.indent == token.indent }) { return same.depth }
             if token.indent > previous.indent { return previous.depth + 1 }
-            return list.entries.last(where: { $0.indent < token.indent })?.depth ?? 0 + 1
+            return (list.entries.last(where: { $0.indent < token.indent })?.depth ?? 0) + 1
         }
         if token.indent < base { return 0 }
         guard let glyph = token.bullet else { return 0 }
-        if !list.firstHasGlyph { return 1 }  // bullets under a numbered item belong to it
+        if !list.firstHasGlyph {
+            // Bullets under a numbered item belong to it, unless the bullet carries the next
+            // number of the same kind ("4.6 …" then "- 4.7 …"): that continues the numbering.
+            if list.firstNumberKind != .none && NumberKind(token.number) == list.firstNumberKind { return 0 }
+            return 1
+        }
         if let known = list.glyphDepths[glyph] { return known }
         let depth = previous.depth + 1
         list.glyphDepths[glyph] = depth
