@@ -40,6 +40,8 @@ public struct Grammar: Sendable {
     let areaLabels: [String: String]
     let gradePhrases: [String: String]
     let themeIndex: PhraseIndex<Int>
+    /// How the comparison grid lines judgements up across frameworks (`comparison.rules`).
+    var comparison = ComparisonRules()
 
     /// Loads the rule files in `directory`.
     public static func load(from directory: URL) throws(GrammarError) -> Grammar {
@@ -66,7 +68,9 @@ public struct Grammar: Sendable {
     /// Loads a grammar from rule-file texts keyed by file name (`"grades.rules"` …); `directory`
     /// prefixes file names in error messages.
     public static func load(files: [String: String], directory: String = "Grammar") throws(GrammarError) -> Grammar {
-        try GrammarLoader(files: files, directory: directory).load()
+        var grammar = try GrammarLoader(files: files, directory: directory).load()
+        grammar.comparison = try ComparisonRules.load(files: files, directory: directory, grammar: grammar)
+        return grammar
     }
 
     /// The grammar bundled with the package: the resource copy next to the executable when there
