@@ -40,17 +40,21 @@ public struct ComparedDocument: Sendable, Equatable {
             { index in names[index] },
             { index in "#\(index + 1)" },
         ]
+        // Qualify each group of equal labels with the first qualifier that tells its members
+        // apart (or at least some of them), until every label is unique.
         var added = Array(repeating: [String](), count: labels.count)
+        func full(_ index: Int) -> String { added[index].isEmpty ? labels[index] : "\(labels[index]) (\(added[index].joined(separator: ", ")))" }
         for qualifier in qualifiers {
-            let full = labels.indices.map { added[$0].isEmpty ? labels[$0] : "\(labels[$0]) (\(added[$0].joined(separator: ", ")))" }
-            var seen: [String: Int] = [:]
-            for label in full { seen[label, default: 0] += 1 }
-            guard seen.values.contains(where: { $0 > 1 }) else { break }
-            for index in labels.indices where seen[full[index], default: 0] > 1 {
-                if let extra = qualifier(index), !added[index].contains(extra), extra != labels[index] { added[index].append(extra) }
+            let groups = Dictionary(grouping: labels.indices, by: full).values.filter { $0.count > 1 }
+            for group in groups {
+                let values = group.map(qualifier)
+                guard Set(values.map { $0 ?? "" }).count > 1 else { continue }
+                for (index, value) in zip(group, values) {
+                    if let value { added[index].append(value) }
+                }
             }
         }
-        labels = labels.indices.map { added[$0].isEmpty ? labels[$0] : "\(labels[$0]) (\(added[$0].joined(separator: ", ")))" }
+        labels = labels.indices.map(full)
         return extractions.indices.map { ComparedDocument(extraction: extractions[$0], file: names[$0], label: labels[$0]) }
     }
 }

@@ -46,6 +46,7 @@ extension DocumentDiff {
         page.blocks += comparison.documentBlocks()
         if let fidelity {
             page.blocks += fidelityBlocks(fidelity)
+            page.blocks.append(.columns(comparison.sideBySide()))
             return page
         }
         page.blocks += comparison.gridBlocks { row in
@@ -80,8 +81,10 @@ extension DocumentDiff {
                     notes.append("moved from \(comparison.placement(a)) to \(comparison.placement(b))")
                 }
                 let tone: Page.Tone = notes == ["same words"] ? .good : .warn
-                return Page.Item(head: "\(Display.similarity(match.similarity)) \(notes.joined(separator: "; "))", tone: tone,
-                                 lines: [("[1] \(comparison.placement(a))", a.text), ("[2] \(comparison.placement(b))", b.text)])
+                let lines: [(label: String, text: String)] = notes == ["same words"]
+                    ? [("[1] and [2] \(comparison.placement(a))", a.text)]
+                    : [("[1] \(comparison.placement(a))", a.text), ("[2] \(comparison.placement(b))", b.text)]
+                return Page.Item(head: "\(Display.similarity(match.similarity)) \(notes.joined(separator: "; "))", tone: tone, lines: lines)
             }))
         }
         page.blocks.append(.subheading("\(titles.1): \(added.count)"))

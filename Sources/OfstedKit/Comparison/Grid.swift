@@ -137,6 +137,13 @@ struct Grid: Sendable {
                             cells: documents.indices.map { cell($0, key: key, members: [], area: area) }))
         }
 
+        // Rows of one service together, in the order the services first appear; within a
+        // service, the frameworks' order, then judgements no framework on
+        // the grid has.
+        var services: [String] = []
+        for row in rows where !services.contains(row.service) { services.append(row.service) }
+        rows = services.flatMap { service in rows.filter { $0.service == service } }
+
         // Steps against the first document.
         for index in rows.indices {
             guard let base = rows[index].cells.first?.judgement else { continue }

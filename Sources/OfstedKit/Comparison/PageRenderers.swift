@@ -149,7 +149,8 @@ struct MarkdownRenderer {
         }
         if let first = out.first, "#>-+=".contains(first) {
             out = "\\" + out
-        } else if let dot = out.firstIndex(where: { !$0.isNumber }), dot != out.startIndex, out[dot] == "." || out[dot] == ")" {
+        } else if let dot = out.firstIndex(where: { !$0.isNumber }), dot != out.startIndex, out[dot] == "." || out[dot] == ")",
+                  out.index(after: dot) == out.endIndex || out[out.index(after: dot)] == " " {
             out.insert("\\", at: dot)
         }
         return out
