@@ -34,14 +34,72 @@ struct AreaMatcher: Sendable {
         return Similarity.dice(x, y)
     }
 
+    /// An area's normalized text and its word bigrams as sorted numbers, computed once so that
+    /// comparing many documents does not normalize the same text again for every pair.
+    struct Prepared: Sendable {
+        let normalized: String
+        let grams: [Int]
+    }
+
+    /// Numbers for bigrams, shared by the texts of one comparison.
+    struct Grams {
+        private var ids: [String: Int] = [:]
+
+        mutating func prepare(_ areas: [AreaForImprovement]) -> [Prepared] {
+            areas.map { area in
+                let normalized = AreaMatcher.normalized(area.text)
+                let grams = Similarity.bigrams(normalized).filter { !$0.isEmpty }.map { gram in
+                    if let id = ids[gram] { return id }
+                    ids[gram] = ids.count
+                    return ids.count - 1
+                }
+                return Prepared(normalized: normalized, grams: grams.sorted())
+            }
+        }
+    }
+
+    /// `Similarity.dice` on prepared texts: twice the shared bigrams (as a multiset) over all.
+    static func dice(_ x: Prepared, _ y: Prepared) -> Double {
+        if x.normalized == y.normalized { return 1 }
+        guard !x.grams.isEmpty || !y.grams.isEmpty else { return 1 }
+        // A merge of two sorted lists; raw buffers, because a comparison of many documents makes
+        // this call for every pair of their areas.
+        let shared = x.grams.withUnsafeBufferPointer { a in
+            y.grams.withUnsafeBufferPointer { b in
+                var i = 0, j = 0, count = 0
+                while i < a.count && j < b.count {
+                    if a[i] == b[j] {
+                        count += 1
+                        i += 1
+                        j += 1
+                    } else if a[i] < b[j] {
+                        i += 1
+                    } else {
+                        j += 1
+                    }
+                }
+                return count
+            }
+        }
+        return Double(2 * shared) / Double(x.grams.count + y.grams.count)
+    }
+
     /// Pairs each area of `left` with at most one of `right`, similarity at or above the threshold.
     func match(_ left: [AreaForImprovement], _ right: [AreaForImprovement]) -> [Match] {
-        let x = left.map { Self.normalized($0.text) }
-        let y = right.map { Self.normalized($0.text) }
+        var grams = Grams()
+        return match(left, grams.prepare(left), right, grams.prepare(right))
+    }
+
+    /// `match` on texts prepared with one `Grams`.
+    func match(_ left: [AreaForImprovement], _ x: [Prepared], _ right: [AreaForImprovement], _ y: [Prepared]) -> [Match] {
         var candidates: [(match: Match, placed: Bool)] = []
         for i in x.indices {
             for j in y.indices {
-                let value = x[i] == y[j] ? 1 : (x[i].isEmpty || y[j].isEmpty ? 0 : Similarity.dice(x[i], y[j]))
+                // Dice can be no more than 2·min/(m+n): texts of very different lengths are skipped.
+                let (m, n) = (x[i].grams.count, y[j].grams.count)
+                if m + n > 0 && Double(2 * min(m, n)) / Double(m + n) < threshold { continue }
+                let value = x[i].normalized == y[j].normalized ? 1
+                    : (x[i].normalized.isEmpty || y[j].normalized.isEmpty ? 0 : Self.dice(x[i], y[j]))
                 guard value >= threshold else { continue }
                 let placed = left[i].service == right[j].service && left[i].timescale == right[j].timescale
                 candidates.append((Match(left: i, right: j, similarity: value), placed))

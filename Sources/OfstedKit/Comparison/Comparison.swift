@@ -137,11 +137,14 @@ public struct Comparison: Sendable {
         }
 
         let matcher = AreaMatcher(threshold: threshold)
+        var grams = AreaMatcher.Grams()
+        let prepared = extractions.map { grams.prepare($0.areasForImprovement) }
         var pairs: [DocumentPair] = []
         var shared = extractions.map { Array(repeating: false, count: $0.areasForImprovement.count) }
         for left in extractions.indices {
             for right in extractions.indices where right > left {
-                let matches = matcher.match(extractions[left].areasForImprovement, extractions[right].areasForImprovement)
+                let matches = matcher.match(extractions[left].areasForImprovement, prepared[left],
+                                            extractions[right].areasForImprovement, prepared[right])
                 for match in matches {
                     shared[left][match.left] = true
                     shared[right][match.right] = true

@@ -28,7 +28,8 @@ extension DocumentDiff {
                 : Comparison.comparative(step)
             let text = step == 0 ? (x.grade == y.grade ? word : "\(word) (\(Display.grade(x.grade)) and \(Display.grade(y.grade)) share a score)")
                 : "\(Display.step(step)) \(word)"
-            return RowChange(text: text, tone: step == 0 ? .neutral : Comparison.tone(step), step: step, word: word)
+            return RowChange(text: text, tone: step == 0 ? .neutral : Comparison.tone(step), step: step,
+                             word: word.replacingOccurrences(of: " ", with: "-"))
         case (_?, nil):
             let word = b.state == .noCounterpart ? "no-counterpart-in-new" : "not-stated-in-new"
             return RowChange(text: b.state == .noCounterpart ? "no counterpart in [2]" : "not stated in [2]", tone: .warn, step: nil, word: word)
