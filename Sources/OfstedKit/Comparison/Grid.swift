@@ -63,7 +63,7 @@ struct Grid: Sendable {
 
         // Place every judgement: its framework's row, else the first row with its service and
         // area, else a row of its own.
-        var adHoc: [String] = []  // "service area" keys, first-seen order
+        var adHoc: [(key: String, service: String, area: String)] = []  // first-seen order
         var placements: [[String: Judgement]] = Array(repeating: [:], count: documents.count)
         var notes: [String] = []
         for (column, document) in documents.enumerated() {
@@ -77,7 +77,7 @@ struct Grid: Sendable {
                     key = candidates[index].id
                 } else {
                     key = "\(judgement.service) \(judgement.area)"
-                    if !adHoc.contains(key) { adHoc.append(key) }
+                    if !adHoc.contains(where: { $0.key == key }) { adHoc.append((key, judgement.service, judgement.area)) }
                 }
                 if placements[column][key] == nil {
                     placements[column][key] = judgement
@@ -125,11 +125,9 @@ struct Grid: Sendable {
         let serviceOrder = grammar.services.map(\.id)
         let areaOrder = grammar.areas.map(\.id)
         func rank(_ id: String, in order: [String]) -> Int { order.firstIndex(of: id) ?? order.count }
-        let sortedAdHoc = adHoc.map { key -> (String, String, String) in
-            let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
-            return (key, parts[0], parts.count > 1 ? parts[1] : "")
-        }.sorted { a, b in
-            (rank(a.1, in: serviceOrder), rank(a.2, in: areaOrder), a.0) < (rank(b.1, in: serviceOrder), rank(b.2, in: areaOrder), b.0)
+        let sortedAdHoc = adHoc.sorted { a, b in
+            (rank(a.service, in: serviceOrder), a.service, rank(a.area, in: areaOrder), a.area)
+                < (rank(b.service, in: serviceOrder), b.service, rank(b.area, in: areaOrder), b.area)
         }
         for (key, service, area) in sortedAdHoc {
             rows.append(Row(id: key, service: service, area: area, frameworks: [], label: label(area: area),
@@ -138,8 +136,7 @@ struct Grid: Sendable {
         }
 
         // Rows of one service together, in the order the services first appear; within a
-        // service, the frameworks' order, then judgements no framework on
-        // the grid has.
+        // service, the frameworks' order, then judgements no framework on the grid has.
         var services: [String] = []
         for row in rows where !services.contains(row.service) { services.append(row.service) }
         rows = services.flatMap { service in rows.filter { $0.service == service } }
