@@ -85,6 +85,20 @@ final class DocumentDiffTests: XCTestCase {
         XCTAssertTrue(result.render(.text).contains("Gone since [1]: 1"))
         let declined = diff(new, old).comparison.grid.rows.first { $0.id == "help-and-protection" }.map { diff(new, old).change($0) }
         XCTAssertEqual(declined?.text, "-1 declined")
+        XCTAssertTrue(diff(new, old).reason.contains("read backwards in time"))
+        XCTAssertFalse(result.reason.contains("backwards"))
+    }
+
+    func testTextsThatDifferOnlyInCaseAndPunctuationAreBothShown() {
+        let old = makeExtraction(framework: "sif", areas: [("local-authority", "unspecified", "Improve the timeliness of visits.")])
+        let new = makeExtraction(framework: "sif", start: "2017-01-01", areas: [("local-authority", "unspecified", "improve the timeliness of visits")])
+        let text = diff(old, new).render(.text)
+        XCTAssertTrue(text.contains("1.00 same words"))
+        XCTAssertTrue(text.contains("Improve the timeliness of visits."))
+        XCTAssertTrue(text.contains(": improve the timeliness of visits\n"), "the texts as written, both")
+        XCTAssertTrue(diff(old, new).hasDifferences == false, "the same words in the same place are no difference")
+        let same = makeExtraction(framework: "sif", start: "2017-01-01", areas: [("local-authority", "unspecified", "Improve the timeliness of visits.")])
+        XCTAssertTrue(diff(old, same).render(.text).contains("[1] and [2] Local authority, Timescale not stated: Improve the timeliness of visits."))
     }
 
     // MARK: The done-when checks, on the seeds

@@ -203,7 +203,7 @@ extension Comparison {
                 let (a, b) = (left[match.left], right[match.right])
                 let same = AreaMatcher.sameWords(a.text, b.text)
                 var item = Page.Item(head: "\(Display.similarity(match.similarity))\(same ? " (same words)" : "")")
-                if same {
+                if a.text == b.text {
                     let places = placement(a) == placement(b) ? "\(Self.key(pair.left)) and \(Self.key(pair.right)) \(placement(a))"
                         : "\(Self.key(pair.left)) \(placement(a)); \(Self.key(pair.right)) \(placement(b))"
                     item.lines.append((places, a.text))

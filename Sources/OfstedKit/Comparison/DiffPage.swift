@@ -82,7 +82,7 @@ extension DocumentDiff {
                     notes.append("moved from \(comparison.placement(a)) to \(comparison.placement(b))")
                 }
                 let tone: Page.Tone = notes == ["same words"] ? .good : .warn
-                let lines: [(label: String, text: String)] = notes == ["same words"]
+                let lines: [(label: String, text: String)] = notes == ["same words"] && a.text == b.text
                     ? [("[1] and [2] \(comparison.placement(a))", a.text)]
                     : [("[1] \(comparison.placement(a))", a.text), ("[2] \(comparison.placement(b))", b.text)]
                 return Page.Item(head: "\(Display.similarity(match.similarity)) \(notes.joined(separator: "; "))", tone: tone, lines: lines)

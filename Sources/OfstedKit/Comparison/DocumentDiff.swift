@@ -56,6 +56,7 @@ public struct DocumentDiff: Sendable {
         if sameAuthority, let startA, let startB, startA != startB {
             mode = .inspections
             reason = "Both documents are about \(a.localAuthority!), on inspections that began on \(startA) and \(startB)."
+                + (startA > startB ? " The first is the later inspection, so the changes read backwards in time." : "")
         } else if sameAuthority, let startA, startA == startB, kinds == [.ofstedReport, .councilReport] {
             mode = .fidelity
             reason = "An Ofsted report and a council paper about the same inspection of \(a.localAuthority!) (beginning \(startA)): "
