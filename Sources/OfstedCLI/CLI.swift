@@ -31,7 +31,7 @@ public enum CLI {
     }
 
     /// Every command, in the order `--help` lists them.
-    static let commands: [any Command.Type] = [ExtractCommand.self, TokensCommand.self, TreeCommand.self, GrammarCommand.self]
+    static let commands: [any Command.Type] = [ExtractCommand.self, CompareCommand.self, DiffCommand.self, TokensCommand.self, TreeCommand.self, GrammarCommand.self]
 
     static var overview: String {
         """

@@ -43,6 +43,8 @@ public struct Grammar: Sendable {
     /// Phrases that say an area was not graded ("Not judged").
     let notGradedPhrases: Set<String>
     let themeIndex: PhraseIndex<Int>
+    /// How the comparison grid lines judgements up across frameworks (`comparison.rules`).
+    var comparison = ComparisonRules()
 
     /// Loads the rule files in `directory`.
     public static func load(from directory: URL) throws(GrammarError) -> Grammar {
@@ -69,7 +71,9 @@ public struct Grammar: Sendable {
     /// Loads a grammar from rule-file texts keyed by file name (`"grades.rules"` …); `directory`
     /// prefixes file names in error messages.
     public static func load(files: [String: String], directory: String = "Grammar") throws(GrammarError) -> Grammar {
-        try GrammarLoader(files: files, directory: directory).load()
+        var grammar = try GrammarLoader(files: files, directory: directory).load()
+        grammar.comparison = try ComparisonRules.load(files: files, directory: directory, grammar: grammar)
+        return grammar
     }
 
     /// The grammar bundled with the package: the resource copy next to the executable when there

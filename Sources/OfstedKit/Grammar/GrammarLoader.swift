@@ -6,7 +6,7 @@
 struct GrammarLoader {
     static let supportedFormat = 1
     static let requiredFiles = ["manifest", "grades", "services", "areas", "frameworks", "sections", "timescales",
-                                "judgements", "counts", "facts", "layout", "authorities", "themes"]
+                                "judgements", "counts", "facts", "layout", "authorities", "themes", "comparison"]
 
     let files: [String: String]
     let directory: String
