@@ -429,4 +429,92 @@ final class AreaTests: XCTestCase {
         let text = paper + "Within three months:\n- hold more meetings\n"
         XCTAssertEqual(extractor.extract(Array(text.utf8), fileName: nil).areasForImprovement.first?.themes, ["meetings"])
     }
+
+    // MARK: Regressions reported by the unit-test pass
+
+    /// The SLAC inspection's name mentions both services; it does not make a list looked-after-children's.
+    func testTheInspectionsNameIsNotAServiceCue() {
+        let text = """
+            Overview and Scrutiny Committee
+
+            The inspection of safeguarding and looked after children services identified two areas for improvement.
+
+            Areas for improvement
+
+            - ensure that assessments are timely
+            - ensure that plans are reviewed
+            """
+        XCTAssertEqual(Repository.extract(text).areasForImprovement.map(\.service), ["unspecified", "unspecified"])
+    }
+
+    /// A heading in capitals that the grammar does not know still ends a council's own "Recommendations".
+    func testACapitalsHeadingEndsACouncilsRecommendations() {
+        let text = """
+            Item No. 8.\tClassification: Open\tMeeting Name: Corporate Parenting Committee
+
+            RECOMMENDATIONS
+
+            1. Members are asked to note the report.
+
+            KEY ISSUES FOR CONSIDERATION
+
+            - 7. The key areas for improvement were identified as:
+             - Ensure that care plans are clearly recorded.
+             - Ensure that assessments are up to date.
+            """
+        XCTAssertEqual(texts(text), ["Ensure that care plans are clearly recorded.", "Ensure that assessments are up to date."])
+    }
+
+    /// When the header names a status column, the status is that column, not every column after the text.
+    func testTheStatusColumnIsTheOneTheHeaderNames() {
+        let text = paper + """
+            ## Action Plan
+
+            No.\tArea for improvement\tLead\tStatus
+            1\tEnsure that health agencies are promptly notified of strategy meetings.\tWCC\tComplete
+            2\tImprove the robustness of case file audits to address the quality of practice.\tNHS\tIn progress
+            """
+        XCTAssertEqual(Repository.extract(text).areasForImprovement.map(\.status), ["Complete", "In progress"])
+    }
+
+    /// A sentence that says there are no priority actions is not an area.
+    func testASentenceThatStatesNoAreasIsNotOne() {
+        let text = """
+            Inspection of services for children in need of help and protection, children looked after and care leavers
+            Inspection date: 11 March 2014 – 2 April 2014
+
+            What does the local authority need to improve?
+            Priority and immediate action
+            24. The inspection did not find any areas for priority action.
+            Areas for improvement
+            25. Ensure that supervision is regular and recorded.
+            """
+        let areas = Repository.extract(text).areasForImprovement
+        XCTAssertEqual(areas.map(\.text), ["Ensure that supervision is regular and recorded."])
+        XCTAssertEqual(areas.map(\.timescale), ["unspecified"])
+    }
+
+    /// Recommendations grouped under short topic labels run on while their numbering does.
+    func testNumberedRecommendationsRunOnAcrossTopicLabels() {
+        let text = """
+            Inspection of services for children in need of help and protection, children looked after and care leavers
+            Inspection date: 11 March 2014 – 2 April 2014
+
+            What does the local authority need to improve?
+            Priority and immediate action
+
+            Care Leavers
+            13. Take action to reduce the numbers of care leavers living in unsuitable accommodation.
+            14. Improve support for care leavers in education.
+
+            Missing Children
+            15. Ensure that information from return home interviews is routinely shared.
+
+            The local authority's strengths
+            16. The workforce strategy is of good quality.
+            """
+        let areas = Repository.extract(text).areasForImprovement
+        XCTAssertEqual(areas.map(\.number), [.integer(13), .integer(14), .integer(15)])
+        XCTAssertEqual(Set(areas.map(\.timescale)), ["immediately"])
+    }
 }

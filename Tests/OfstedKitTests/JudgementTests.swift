@@ -352,4 +352,44 @@ final class JudgementTests: XCTestCase {
         XCTAssertTrue(extraction.judgementKeys.contains("local-authority/children-in-care-and-care-leavers=requires-improvement"))
         XCTAssertFalse(extraction.diagnosticCodes.contains("judgement.missing"), "\(extraction.diagnostics.map(\.message))")
     }
+
+    // MARK: Regressions reported by the unit-test pass
+
+    /// A SIF cover's subtitle names the LSCB review; it is the title, not an LSCB section, so
+    /// the headline is the local authority's.
+    func testTheSIFSubtitleIsNotAnLSCBSection() {
+        let text = """
+            Gotham
+            Inspection of services for children in need of help and protection, children looked after and care leavers
+            and
+            Review of the effectiveness of the Local Safeguarding Children Board
+            Inspection date: 9–24 November 2017
+
+            Children’s services in Gotham require improvement to be good because:
+
+            The Local Safeguarding Children Board is inadequate
+            """
+        let extraction = Repository.extract(text)
+        XCTAssertTrue(extraction.judgementKeys.contains("local-authority/overall-effectiveness=requires-improvement"), "\(extraction.judgementKeys)")
+        XCTAssertTrue(extraction.judgementKeys.contains("lscb/overall-effectiveness=inadequate"), "\(extraction.judgementKeys)")
+        XCTAssertFalse(extraction.diagnosticCodes.contains("judgement.conflict"))
+    }
+
+    /// A grading sentence that disagrees with the table is commentary: the table stands and no
+    /// conflict is reported.
+    func testAGradingSentenceIsProseNotAHeading() {
+        let text = """
+            Inspection of safeguarding and looked after children services
+            Inspection dates: 23 January – 3 February 2012
+
+            Record of main findings:
+            Safeguarding services\t
+            Overall effectiveness\tGood
+
+            The overall effectiveness of safeguarding services is adequate.
+            """
+        let extraction = Repository.extract(text)
+        XCTAssertEqual(extraction.judgements.filter { $0.area == "overall-effectiveness" }.map(\.grade), ["good"])
+        XCTAssertFalse(extraction.diagnosticCodes.contains("judgement.conflict"))
+    }
 }

@@ -42,6 +42,8 @@ public struct Grammar: Sendable {
     let gradePhrases: [String: String]
     /// Phrases that say an area was not graded ("Not judged").
     let notGradedPhrases: Set<String>
+    /// Header cells that name an action plan's status column.
+    let statusColumns: Set<String>
     let themeIndex: PhraseIndex<Int>
     /// How the comparison grid lines judgements up across frameworks (`comparison.rules`).
     var comparison = ComparisonRules()

@@ -163,6 +163,9 @@ private struct AreaWalker {
     /// Recommendations grouped under topic labels ("Care Leavers" / 13. … / "Missing Children" /
     /// 16. …) run on across the labels while the numbering does.
     var runOn: (next: Int, timescale: String?, service: String)?
+    /// An improvement section just closed with nothing taken: a topic label right after it
+    /// ("Priority and immediate action" / "Care Leavers" / 13. …) opens its first group.
+    var emptyImprovements: Frame?
 
     init(grammar: Grammar, facts: Facts) {
         self.grammar = grammar
@@ -182,10 +185,16 @@ private struct AreaWalker {
         let reference = pendingReference
         pendingReference = nil
         switch event {
+        case .paragraph(let paragraph) where Self.isTopicLabel(paragraph.text): break
+        case .paragraph, .list, .table: emptyImprovements = nil
+        case .enter, .leave: break
+        }
+        switch event {
         case .enter(let heading, let meaning):
             enter(heading, meaning)
         case .leave:
-            frames.removeLast()
+            let frame = frames.removeLast()
+            if frame.improvements && !frame.consumed && !frame.ignored { emptyImprovements = frame }
         case .paragraph(let paragraph):
             if top?.ignored == true { return }
             if let number = reference, let quote = Self.unquoted(paragraph.text) {
@@ -240,8 +249,15 @@ private struct AreaWalker {
         pending = nil
         // A known section, a timescale or any longer heading ends a run of numbered areas; a
         // short topic label ("Care Leavers", "Looked After Children") does not.
-        if meaning.section != nil || meaning.timescale != nil || isFrameworkService(meaning.service)
-            || !Self.isTopicLabel(heading.text) { runOn = nil }
+        let topicLabel = meaning.section == nil && meaning.timescale == nil && !isFrameworkService(meaning.service)
+            && Self.isTopicLabel(heading.text)
+        if !topicLabel { runOn = nil }
+        if topicLabel, !frame.improvements, let empty = emptyImprovements {
+            frame.improvements = true
+            frame.timescale = empty.timescale
+        } else {
+            emptyImprovements = nil
+        }
         frames.append(frame)
     }
 
@@ -348,9 +364,9 @@ private struct AreaWalker {
         return text.split(separator: " ").count <= 4
     }
 
+    /// Marks the current improvement section, and any it sits in, as having given its list.
     mutating func markConsumed() {
-        guard !frames.isEmpty else { return }
-        if frames[frames.count - 1].improvements { frames[frames.count - 1].consumed = true }
+        for index in frames.indices where frames[index].improvements { frames[index].consumed = true }
     }
 
     /// A numbered action-plan table: rows of number, area, status.
@@ -365,6 +381,7 @@ private struct AreaWalker {
         guard numbered.count >= 2, headerColumn != nil || (top?.improvements == true && !(top?.consumed ?? true)) || pending != nil else { return }
         let introducer = pending
         pending = nil
+        let statusColumn = header.firstIndex { grammar.statusColumns.contains(Words.normalize($0).joined(separator: " ")) }
         for row in numbered {
             guard let numberIndex = row.cells.firstIndex(where: { !$0.isEmpty }), let number = Int(row.cells[numberIndex]) else { continue }
             var textIndex = numberIndex + 1
@@ -372,7 +389,12 @@ private struct AreaWalker {
                 textIndex = headerColumn
             }
             guard textIndex < row.cells.count, !row.cells[textIndex].isEmpty else { continue }
-            let status = row.cells.dropFirst(textIndex + 1).filter { !$0.isEmpty }.joined(separator: " ")
+            let status: String
+            if let statusColumn, statusColumn < row.cells.count {
+                status = row.cells[statusColumn]
+            } else {
+                status = row.cells.dropFirst(textIndex + 1).filter { !$0.isEmpty }.joined(separator: " ")
+            }
             candidates.append(candidate(row.cells[textIndex], number: .integer(number), status: status.isEmpty ? nil : status,
                                         line: row.line, endLine: row.endLine, introducer: introducer, isQuote: false))
         }

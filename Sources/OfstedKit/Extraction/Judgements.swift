@@ -228,8 +228,10 @@ private struct Walker {
     mutating func text(_ text: String, line: Int) {
         guard !text.isEmpty else { return }
         let wordCount = text.split(separator: " ").count
-        // A short block that is wholly a graded statement is a heading in all but layout.
-        if wordCount <= 40, anchored(text, line: line, origin: "heading", rank: 1) { return }
+        // A short block that is wholly a graded statement is a heading in all but layout; one
+        // that ends with a full stop is a sentence, and counts as prose.
+        let sentenceLike = text.hasSuffix(".")
+        if wordCount <= 40, anchored(text, line: line, origin: sentenceLike ? "prose" : "heading", rank: sentenceLike ? 2 : 1) { return }
         let sentences = Sentences.split(text)
         var paragraphService: String?
         for (index, sentence) in sentences.enumerated() {
@@ -293,7 +295,9 @@ private struct Walker {
     @discardableResult
     mutating func anchored(_ text: String, line: Int, origin: String, rank: Int) -> Bool {
         var markup: [String] = []
-        let words = Words(Tokenizer.stripFootnote(text, markup: &markup))
+        var trimmed = Substring(Tokenizer.stripFootnote(text, markup: &markup))
+        while let last = trimmed.last, ":;,-–".contains(last) || last == " " { trimmed = trimmed.dropLast() }
+        let words = Words(String(trimmed))
         guard words.count > 1, words.count <= 48,
               words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) || $0.text == "grade" }) else { return false }
         for pattern in headingPatterns {

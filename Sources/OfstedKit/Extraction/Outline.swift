@@ -87,10 +87,16 @@ extension Grammar {
     }
 
     /// The one service `words` mention, if they mention exactly one (restricted to `allowed` when given).
+    /// A service named only by a heading alias still counts against the one-service test:
+    /// "the inspection of safeguarding and looked after children services" names both.
     func singleService(in words: Words, allowed: [String]? = nil, allAliases: Bool = false) -> String? {
         var ids = Set(servicesMentioned(in: words, allAliases: allAliases).map(\.id))
-        if let allowed { ids = ids.intersection(allowed) }
-        return ids.count == 1 ? ids.first : nil
+        var everyID = allAliases ? ids : Set(servicesMentioned(in: words, allAliases: true).map(\.id))
+        if let allowed {
+            ids = ids.intersection(allowed)
+            everyID = everyID.intersection(allowed)
+        }
+        return ids.count == 1 && everyID.isSubset(of: ids) ? ids.first : nil
     }
 
     /// Whether `words` contain an improvement noun ("areas for improvement", "areas for development" …).

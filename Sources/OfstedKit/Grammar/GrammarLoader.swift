@@ -232,10 +232,14 @@ struct GrammarLoader {
 
         // sections
         let sectionsFile = parsed["sections"]!
-        try check(sectionsFile, kinds: ["section": ["role", "timescale", "kinds", "level", "heading"]])
+        try check(sectionsFile, kinds: ["section": ["role", "timescale", "kinds", "level", "heading"], "columns": ["status"]])
         var sections: [SectionDefinition] = []
         var sectionHeadings: [String: [Int]] = [:]
-        for record in sectionsFile.records {
+        var statusColumns: Set<String> = []
+        for record in sectionsFile.records where record.kind == "columns" {
+            for field in record.values("status") { statusColumns.insert(Words.normalize(field.value).joined(separator: " ")) }
+        }
+        for record in sectionsFile.records where record.kind == "section" {
             try unique(record, among: sections.map(\.id), in: sectionsFile)
             let roleField = try singleField(record, "role", in: sectionsFile)
             guard let role = SectionDefinition.Role(rawValue: roleField.value) else {
@@ -492,7 +496,8 @@ struct GrammarLoader {
             furnitureLines: furnitureLines, furniturePrefixes: furniturePrefixes, authorities: authorities,
             themes: themes, referencePatterns: referencePatterns, vocabulary: vocabulary,
             sectionHeadings: sectionHeadings, serviceHeadings: serviceHeadings, timescaleHeadings: timescaleHeadings,
-            areaLabels: areaLabels, gradePhrases: gradePhrases, notGradedPhrases: notGradedPhrases, themeIndex: themeIndex)
+            areaLabels: areaLabels, gradePhrases: gradePhrases, notGradedPhrases: notGradedPhrases,
+            statusColumns: statusColumns, themeIndex: themeIndex)
     }
 
     // MARK: Checks

@@ -646,7 +646,8 @@ struct Tokenizer: Sendable {
             // A line that carries on the sentence above it is not a heading ("… children looked
             // after and care leavers" / "and" / "Review of the effectiveness of the LSCB").
             if index > 0, continuesSentence(tokens[index - 1]) { continue }
-            if let key = headingKey(token.text), isVocabularyHeading(key) || isGradedHeading(key), !carriesTitle(key) {
+            if let key = headingKey(token.text), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
+               !carriesTitle(key) {
                 if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
                 tokens[index].kind = .heading
                 tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
@@ -656,7 +657,8 @@ struct Tokenizer: Sendable {
             // Safeguarding" / "Children Board").
             if index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].grade == nil,
                tokens[index + 1].text.count <= 40, !tokens[index + 1].pageBreak,
-               let key = headingKey(token.text + " " + tokens[index + 1].text), isVocabularyHeading(key) || isGradedHeading(key),
+               let key = headingKey(token.text + " " + tokens[index + 1].text),
+               isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
                !carriesTitle(key) {
                 tokens[index].kind = .heading
                 tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
@@ -666,11 +668,24 @@ struct Tokenizer: Sendable {
                 tokens[index + 1].markup.append("heading-continuation")
                 continue
             }
-            if token.kind == .text, isLayoutHeading(tokens, index) {
+            if token.kind == .text, isLayoutHeading(tokens, index) || Self.isCapitalsHeading(token.text) {
                 tokens[index].kind = .heading
                 tokens[index].headingSource = .layout
             }
         }
+    }
+
+    /// A short line in capitals, as council papers set their headings ("KEY ISSUES FOR
+    /// CONSIDERATION"): two to ten words, letters all upper case, no closing full stop.
+    static func isCapitalsHeading(_ text: String) -> Bool {
+        let words = text.split(separator: " ")
+        guard words.count >= 2, words.count <= 10, text.count <= 80, text.last != "." else { return false }
+        var letters = 0
+        for character in text where character.isLetter {
+            guard character.isUppercase else { return false }
+            letters += 1
+        }
+        return letters >= 6
     }
 
     /// A short capitalised line with no closing punctuation, after a finished sentence and
