@@ -22,6 +22,8 @@ let package = Package(
         ),
         .target(name: "OfstedCLI", dependencies: ["OfstedKit"]),
         .executableTarget(name: "ofsted", dependencies: ["OfstedCLI"]),
+        // `swift run -c release ofsted-benchmark [--json]`: throughput, memory and CLI latency.
+        .executableTarget(name: "ofsted-benchmark", dependencies: ["OfstedKit"]),
         .testTarget(name: "OfstedKitTests", dependencies: ["OfstedKit", "OfstedCLI"]),
     ]
 )
