@@ -6,7 +6,7 @@
 /// marks separate words and are dropped.
 struct Word: Sendable, Equatable {
     let text: String
-    /// Offsets in the source's unicode scalars, so that ranges survive copying the source.
+    /// Offsets in the source's UTF-8, so that ranges survive copying the source.
     let start: Int
     let end: Int
     /// True when the word began with a capital letter in the source ("Reading", not "reading").
@@ -14,15 +14,16 @@ struct Word: Sendable, Equatable {
 }
 
 /// A piece of source text cut into `Word`s.
+///
+/// The lexer reads the source's UTF-8 bytes: ASCII, nearly all of every report, takes a fast
+/// path; any other scalar is decoded and judged by its Unicode properties.
 struct Words: Sendable {
     let source: String
     let words: [Word]
-    private let scalars: [Unicode.Scalar]
 
     init(_ source: String) {
         self.source = source
-        self.scalars = Array(source.unicodeScalars)
-        self.words = Words.lex(scalars)
+        self.words = source.withUTF8Bytes { Words.lex($0) }
     }
 
     var count: Int { words.count }
@@ -31,98 +32,150 @@ struct Words: Sendable {
     /// The source text of `words[range]`, as written.
     func text(_ range: Range<Int>) -> String {
         guard !range.isEmpty else { return "" }
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: scalars[words[range.lowerBound].start..<words[range.upperBound - 1].end])
-        return String(result)
+        return slice(words[range.lowerBound].start, words[range.upperBound - 1].end)
     }
 
     /// The source text from `words[index]` to the end of the source.
     func text(from index: Int) -> String {
         guard index < words.count else { return "" }
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: scalars[words[index].start...])
-        return String(result)
+        return slice(words[index].start, source.utf8.count)
+    }
+
+    private func slice(_ start: Int, _ end: Int) -> String {
+        source.withUTF8Bytes { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
     }
 
     /// The normalized form of a phrase: its words' texts.
     static func normalize(_ phrase: String) -> [String] { Words(phrase).words.map(\.text) }
 
-    private static func lex(_ scalars: [Unicode.Scalar]) -> [Word] {
+    /// The normalized words of a phrase joined with single spaces: the key of the grammar's
+    /// whole-line lookups.
+    static func key(_ phrase: String) -> String { Words(phrase).key }
+
+    /// The words' texts joined with single spaces.
+    var key: String { words.map(\.text).joined(separator: " ") }
+
+    private static func lex(_ bytes: UnsafeBufferPointer<UInt8>) -> [Word] {
         var words: [Word] = []
-        words.reserveCapacity(scalars.count / 5 + 1)
-        var current = ""
+        words.reserveCapacity(bytes.count / 6 + 1)
+        // The word being read, lowercased, as UTF-8.
+        var current: [UInt8] = []
+        current.reserveCapacity(32)
         var start = 0
         var capitalized = false
+        // Whether the last scalar of `current` is numeric (for "4.3").
+        var lastIsNumeric = false
+        // Whether the scalar before the one being read is a word character (for "well-being").
+        var previousIsWord = false
         func flush(_ end: Int) {
             if !current.isEmpty {
-                words.append(Word(text: current, start: start, end: end, capitalized: capitalized))
-                current = ""
+                words.append(Word(text: String(decoding: current, as: UTF8.self), start: start, end: end, capitalized: capitalized))
+                current.removeAll(keepingCapacity: true)
             }
         }
-        func isWordScalar(_ i: Int) -> Bool {
-            guard i >= 0, i < scalars.count else { return false }
-            return scalars[i].isWordCharacter
+        func punctuation(_ text: String, _ i: Int, _ length: Int) {
+            words.append(Word(text: text, start: i, end: i + length, capitalized: false))
         }
+        let count = bytes.count
         var i = 0
-        while i < scalars.count {
-            let s = scalars[i]
-            if s.isWordCharacter {
+        while i < count {
+            let byte = bytes[i]
+            // ASCII letters and digits: the common case.
+            if byte < 0x80 {
+                let isUpper = byte >= 0x41 && byte <= 0x5A
+                if isUpper || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                    if current.isEmpty {
+                        start = i
+                        capitalized = isUpper
+                    }
+                    current.append(isUpper ? byte + 32 : byte)
+                    lastIsNumeric = byte <= 0x39
+                    previousIsWord = true
+                    i += 1
+                    continue
+                }
+            }
+            let (scalar, length) = Self.decode(bytes, at: i)
+            if byte >= 0x80, scalar.isWordCharacter {
                 if current.isEmpty {
                     start = i
-                    capitalized = s.properties.isUppercase
+                    capitalized = scalar.properties.isUppercase
                 }
-                if s.isASCII {
-                    let v = s.value
-                    current.unicodeScalars.append((v >= 65 && v <= 90) ? Unicode.Scalar(v + 32)! : s)
-                } else {
-                    current += s.properties.lowercaseMapping
-                }
-                i += 1
+                let lower = scalar.properties.lowercaseMapping
+                current.append(contentsOf: lower.utf8)
+                lastIsNumeric = lower.unicodeScalars.last?.properties.numericType != nil
+                previousIsWord = true
+                i += length
                 continue
             }
-            switch s {
+            let next = i + length
+            switch scalar {
             case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`":
                 // An apostrophe inside a word ("children's") belongs to it; elsewhere it quotes.
-                if !current.isEmpty && isWordScalar(i + 1) {
-                    current.unicodeScalars.append("'")
+                if !current.isEmpty && Self.isWordScalar(bytes, at: next) {
+                    current.append(0x27)
+                    lastIsNumeric = false
                 } else {
                     flush(i)
                 }
             case ".":
                 // "4.3" and "1.0" are one word; a full stop elsewhere only separates.
-                if !current.isEmpty, let last = current.unicodeScalars.last, last.properties.numericType != nil,
-                   i + 1 < scalars.count, scalars[i + 1].properties.numericType != nil {
-                    current.unicodeScalars.append(".")
+                if !current.isEmpty, lastIsNumeric, next < count, Self.decode(bytes, at: next).0.properties.numericType != nil {
+                    current.append(0x2E)
+                    lastIsNumeric = false
                 } else {
                     flush(i)
                 }
             case "-", "\u{2010}", "\u{2011}":
                 flush(i)
-                if !(isWordScalar(i - 1) && isWordScalar(i + 1)) {
-                    words.append(Word(text: "-", start: i, end: i + 1, capitalized: false))
-                }
+                if !(previousIsWord && Self.isWordScalar(bytes, at: next)) { punctuation("-", i, length) }
             case "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}":
                 flush(i)
-                words.append(Word(text: "-", start: i, end: i + 1, capitalized: false))
-            case ",", ";", ":", "(", ")", "/":
-                flush(i)
-                words.append(Word(text: String(s), start: i, end: i + 1, capitalized: false))
-            case "[":
-                flush(i)
-                words.append(Word(text: "(", start: i, end: i + 1, capitalized: false))
-            case "]":
-                flush(i)
-                words.append(Word(text: ")", start: i, end: i + 1, capitalized: false))
-            case "&":
-                flush(i)
-                words.append(Word(text: "and", start: i, end: i + 1, capitalized: false))
-            default:
-                flush(i)
+                punctuation("-", i, length)
+            case ",": flush(i); punctuation(",", i, length)
+            case ";": flush(i); punctuation(";", i, length)
+            case ":": flush(i); punctuation(":", i, length)
+            case "(", "[": flush(i); punctuation("(", i, length)
+            case ")", "]": flush(i); punctuation(")", i, length)
+            case "/": flush(i); punctuation("/", i, length)
+            case "&": flush(i); punctuation("and", i, length)
+            default: flush(i)
             }
-            i += 1
+            previousIsWord = false
+            i = next
         }
-        flush(scalars.count)
+        flush(count)
         return words
+    }
+
+    /// The scalar at byte `i` of well-formed UTF-8, and its length in bytes.
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
+        let lead = UInt32(bytes[i])
+        if lead < 0x80 { return (Unicode.Scalar(UInt8(lead)), 1) }
+        if lead < 0xE0 {
+            return (Unicode.Scalar((lead & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)) ?? "\u{FFFD}", 2)
+        }
+        if lead < 0xF0 {
+            let value = (lead & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
+            return (Unicode.Scalar(value) ?? "\u{FFFD}", 3)
+        }
+        let value = (lead & 0x07) << 18 | UInt32(bytes[i + 1] & 0x3F) << 12 | UInt32(bytes[i + 2] & 0x3F) << 6 | UInt32(bytes[i + 3] & 0x3F)
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", 4)
+    }
+
+    /// Whether the scalar at byte `i` (if any) is a word character.
+    private static func isWordScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        guard i < bytes.count else { return false }
+        return decode(bytes, at: i).0.isWordCharacter
+    }
+}
+
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes, without copying them when the string is native.
+    func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        return try Array(utf8).withUnsafeBufferPointer(body)
     }
 }
 
