@@ -417,10 +417,11 @@ private struct AreaWalker {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard let last = Sentences.split(trimmed).last else { return nil }
         let sentence = String(last)
-        let lowered = sentence.lowercased()
-        let endsWithColon = lowered.hasSuffix(":") || lowered.hasSuffix(":-") || lowered.hasSuffix(": -")
-        let followingAction = lowered.contains("the following action")
-        guard endsWithColon || followingAction || lowered.contains("as follows") || lowered.contains("the following") else { return nil }
+        // Lower case changes none of ":", "-" and " ", so the colon is looked for as written.
+        let endsWithColon = sentence.hasSuffix(":") || sentence.hasSuffix(":-") || sentence.hasSuffix(": -")
+        let followingAction = sentence.containsASCII("the following action", ignoringCase: true)
+        guard endsWithColon || followingAction || sentence.containsASCII("as follows", ignoringCase: true)
+                || sentence.containsASCII("the following", ignoringCase: true) else { return nil }
         let words = Words(sentence)
         let timescales = grammar.timescalesMentioned(in: words).filter { $0 != "unspecified" }
         guard followingAction || grammar.mentionsImprovements(words) || !timescales.isEmpty else { return nil }

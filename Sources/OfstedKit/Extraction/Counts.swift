@@ -30,8 +30,7 @@ struct CountChecker: Sendable {
         let framework = grammar.framework(facts.framework)
         var found: [Statement] = []
         func scan(_ text: String, line: Int) {
-            let lowered = text.lowercased()
-            guard lowered.contains("area") || lowered.contains("action") else { return }
+            guard text.containsASCII("area", ignoringCase: true) || text.containsASCII("action", ignoringCase: true) else { return }
             let sentences = Sentences.split(text)
             let paragraphService = sentences.first.flatMap { grammar.singleService(in: Words(String($0)), allowed: framework?.services, allAliases: true) }
             for sentence in sentences {

@@ -280,8 +280,8 @@ private struct LabelledFacts {
             contentIndex += 1
             if contentIndex > Self.searchLines { break }
             let raw = source.string(source.lines[token.line - 1])
+            guard definition.labels.contains(where: { raw.containsASCII($0.first ?? "", ignoringCase: true) }) else { continue }
             let lowered = raw.lowercased()
-            guard definition.labels.contains(where: { lowered.contains($0.first ?? "") }) else { continue }
             let words = Words(raw)
             for label in definition.labels {
                 var range = valueRange(words, label: label, coverLine: contentIndex <= Self.coverLines)

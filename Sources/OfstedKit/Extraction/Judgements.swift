@@ -227,7 +227,7 @@ private struct Walker {
 
     mutating func text(_ text: String, line: Int) {
         guard !text.isEmpty else { return }
-        let wordCount = text.split(separator: " ").count
+        let wordCount = text.spaceSeparatedCount()
         // A short block that is wholly a graded statement is a heading in all but layout; one
         // that ends with a full stop is a sentence, and counts as prose.
         let sentenceLike = text.hasSuffix(".")

@@ -146,7 +146,8 @@ struct PatternMatcher: Sendable {
 
     /// Bindings and end when `pattern` matches `words` starting at `start`.
     func matchPrefix(_ pattern: Pattern, _ words: Words, at start: Int) -> (Bindings, Int)? {
-        run(pattern.elements[...], start, Bindings(), words, anchored: false, qualify: true)
+        if start < words.count, !mayStart(pattern.elements[0], words, start) { return nil }
+        return run(pattern.elements[...], start, Bindings(), words, anchored: false, qualify: true)
     }
 
     /// Every non-overlapping match of `pattern` in `words`, left to right.

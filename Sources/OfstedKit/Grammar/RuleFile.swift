@@ -40,7 +40,8 @@ struct RuleFile: Sendable {
             let line = rawLine.trimmingTrailingWhitespace()
             let content = line.drop(while: { $0 == " " || $0 == "\t" })
             if content.isEmpty || content.first == "#" { continue }
-            if content.contains("\u{FFFD}") {
+            // U+FFFD is encoded EF BF BD: only a line with an EF byte can hold one.
+            if content.utf8.contains(0xEF), content.contains("\u{FFFD}") {
                 throw GrammarError(file: name, line: lineNumber, message: "the file is not valid UTF-8")
             }
             let indented = content.startIndex != line.startIndex

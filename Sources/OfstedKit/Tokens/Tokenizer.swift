@@ -19,12 +19,66 @@ struct Tokenizer: Sendable {
             token.pageBreak = line.pageBreak
             tokens.append(token)
         }
-        markGrades(&tokens)
-        markFurniture(&tokens)
-        markContents(&tokens)
-        pairColumnarGrades(&tokens)
-        markVocabularyHeadings(&tokens)
+        var lexed = LineWords(count: tokens.count)
+        markGrades(&tokens, &lexed)
+        markFurniture(&tokens, &lexed)
+        markContents(&tokens, &lexed)
+        if pairColumnarGrades(&tokens, &lexed) { lexed = LineWords(count: tokens.count) }
+        markVocabularyHeadings(&tokens, &lexed)
         return tokens
+    }
+
+    /// Each token's words and heading key, worked out once and shared by the passes across
+    /// lines (most of them ask of nearly every line).
+    private struct LineWords {
+        private var words: [Words?]
+        private var keys: [String??]
+
+        init(count: Int) {
+            words = Array(repeating: nil, count: count)
+            keys = Array(repeating: nil, count: count)
+        }
+
+        /// `Words(tokens[index].text)`.
+        mutating func words(_ tokens: [Token], _ index: Int) -> Words {
+            if let known = words[index] { return known }
+            let lexed = Words(tokens[index].text)
+            words[index] = lexed
+            return lexed
+        }
+
+        /// `tokenizer.headingKey(tokens[index].text)`.
+        mutating func key(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> String? {
+            if let known = keys[index] { return known }
+            let text = tokens[index].text
+            // A footnote to strip ends the text with a digit: only then is the key not made
+            // of the words already lexed.
+            let key = Tokenizer.mayEndWithFootnote(text) ? tokenizer.headingKey(text) : Tokenizer.headingKey(words(tokens, index))
+            keys[index] = key
+            return key
+        }
+
+        /// `tokenizer.headingKey(tokens[first].text + " " + tokens[second].text)`: the words of
+        /// the two lines one after the other, since a space separates words whichever side of it.
+        mutating func pairKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ first: Int, _ second: Int) -> String? {
+            let a = tokens[first].text, b = tokens[second].text
+            guard !a.isEmpty, !b.isEmpty, !Tokenizer.mayEndWithFootnote(b) else { return tokenizer.headingKey(a + " " + b) }
+            let x = words(tokens, first), y = words(tokens, second)
+            guard x.count + y.count <= Tokenizer.maxHeadingWords else { return nil }
+            return Tokenizer.headingKey(x.words.map(\.text) + y.words.map(\.text))
+        }
+
+        /// `Words.normalize(tokens[first].text + " " + tokens[second].text).joined(separator: " ")`.
+        mutating func pairNormalized(_ tokens: [Token], _ first: Int, _ second: Int) -> String {
+            let x = words(tokens, first).key, y = words(tokens, second).key
+            return x.isEmpty ? y : y.isEmpty ? x : x + " " + y
+        }
+
+        /// The token's text changed.
+        mutating func forget(_ index: Int) {
+            words[index] = nil
+            keys[index] = nil
+        }
     }
 
     // MARK: One line
@@ -32,7 +86,8 @@ struct Tokenizer: Sendable {
     func classify(_ raw: String, number line: Int) -> Token {
         var scalars = Substring(raw)
         // Control characters other than tab read as spaces; a BOM or zero-width space as nothing.
-        if raw.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0xFEFF || $0.value == 0x200B || $0.value == 0xA0 }) {
+        // (Only a line with a control byte or a non-ASCII one can hold any of them.)
+        if raw.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 >= 0x80 }), raw.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0xFEFF || $0.value == 0x200B || $0.value == 0xA0 }) {
             var cleaned = String.UnicodeScalarView()
             for scalar in raw.unicodeScalars {
                 if scalar.value == 0xFEFF || scalar.value == 0x200B { continue }
@@ -132,10 +187,10 @@ struct Tokenizer: Sendable {
     /// Cells when the line is a table row: tab-separated, HTML `<td>`, markdown `| a | b |`, or
     /// columns laid out with runs of three or more spaces.
     static func tableCells(_ line: Substring) -> [Substring]? {
-        if line.contains("\t") {
+        if line.utf8.contains(0x09) {  // a tab is always a character of its own
             return line.split(separator: "\t", omittingEmptySubsequences: false)
         }
-        if let tdRange = line.range(of: "<td", options: .caseInsensitive) {
+        if line.utf8.contains(0x3C), let tdRange = line.range(of: "<td", options: .caseInsensitive) {
             var cells: [Substring] = []
             var rest = line[tdRange.lowerBound...]
             while let start = rest.range(of: "<td", options: .caseInsensitive) {
@@ -153,7 +208,7 @@ struct Tokenizer: Sendable {
             return trimmed.dropFirst().dropLast().split(separator: "|", omittingEmptySubsequences: false)
         }
         // Layout columns: an internal run of at least three spaces.
-        if trimmed.contains("   ") {
+        if trimmed.containsASCII("   ") {
             var cells: [Substring] = []
             var start = trimmed.startIndex
             var index = trimmed.startIndex
@@ -178,6 +233,10 @@ struct Tokenizer: Sendable {
 
     /// "24." → 24; "4.3" → 4.3; "(ii)" → ii; "1.0" → 1.0; a bare integer only when alone on the line.
     static func numberPrefix(_ text: Substring) -> (String, Substring)? {
+        // An item number starts with "(", a digit or a lower-case letter.
+        guard let first = text.utf8.first, first == 0x28 || (first >= 0x30 && first <= 0x39) || (first >= 0x61 && first <= 0x7A) else {
+            return nil
+        }
         let scalars = Array(text.unicodeScalars.prefix(12))
         var i = 0
         var parenthesised = false
@@ -238,7 +297,7 @@ struct Tokenizer: Sendable {
     static func looksLikeHeading(_ text: String) -> Bool {
         guard let first = text.first, first.isUppercase || first.isNumber else { return false }
         guard let last = text.last, !".,;".contains(last) else { return false }
-        return text.split(separator: " ").count <= maxHeadingWords
+        return text.spaceSeparatedCount() <= maxHeadingWords
     }
 
     // MARK: Cleaning
@@ -247,7 +306,7 @@ struct Tokenizer: Sendable {
     static func clean(_ text: Substring) -> (text: String, markup: [String]) {
         let needsWork = text.unicodeScalars.contains { scalar in
             scalar == "<" || scalar == "*" || scalar == "_" || scalar == "[" || scalar == "\\" || scalar == "&" || scalar == "\t"
-        } || text.contains("  ")
+        } || text.containsASCII("  ")
         if !needsWork {
             return (String(text.drop(while: { $0 == " " }).trimmingTrailingWhitespace()), [])
         }
@@ -357,6 +416,7 @@ struct Tokenizer: Sendable {
 
     /// A footnote number glued to a heading ("board1", "improve?1") is removed.
     static func stripFootnote(_ text: String, markup: inout [String]) -> String {
+        guard mayEndWithFootnote(text) else { return text }
         let scalars = Array(text.unicodeScalars)
         var end = scalars.count
         while end > 0, ("0"..."9").contains(scalars[end - 1]) { end -= 1 }
@@ -370,35 +430,40 @@ struct Tokenizer: Sendable {
         return String(String.UnicodeScalarView(scalars[0..<end]))
     }
 
+    /// Whether `text` ends with a digit, as a footnote number does.
+    static func mayEndWithFootnote(_ text: String) -> Bool {
+        guard let last = text.utf8.last else { return false }
+        return last >= 0x30 && last <= 0x39
+    }
+
     // MARK: Grades
 
     /// Marks lines that carry only a grade: "Good", "Requires improvement" + "to be good",
     /// "Inadequate Grade 4", "Grade 2 (Good)". A bare grade must stand apart from the text
     /// before it (a blank line or page break between), as table cells laid out on their own
     /// lines do; "... are judged to be" / "good." is prose.
-    private func markGrades(_ tokens: inout [Token]) {
+    private func markGrades(_ tokens: inout [Token], _ lexed: inout LineWords) {
         let matcher = grammar.matcher(allServiceAliases: true)
         let cellPatterns = grammar.patterns(.grade).flatMap(\.patterns)
-        func key(_ text: String) -> String { Words.normalize(text).joined(separator: " ") }
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
-            guard token.kind == .text || token.kind == .heading, token.text.count <= 60, !token.text.hasSuffix(".") else {
+            guard token.kind == .text || token.kind == .heading, token.text.hasAtMostCharacters(60), !token.text.hasSuffix(".") else {
                 index += 1
                 continue
             }
             let standsApart = index == 0 || tokens[index - 1].kind == .blank || tokens[index - 1].kind == .furniture
                 || token.pageBreak || tokens[index - 1].grade != nil
-            if standsApart, index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].text.count <= 30,
+            if standsApart, index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].text.hasAtMostCharacters(30),
                !tokens[index + 1].text.hasSuffix("."),
-               isGradePhrase(key(token.text + " " + tokens[index + 1].text)) {
+               isGradePhrase(lexed.pairNormalized(tokens, index, index + 1)) {
                 tokens[index].grade = .bare
                 tokens[index + 1].grade = .continuation
                 index += 2
                 continue
             }
-            let words = Words(token.text)
-            if standsApart, isGradePhrase(words.words.map(\.text).joined(separator: " ")) {
+            let words = lexed.words(tokens, index)
+            if standsApart, isGradePhrase(words.key) {
                 tokens[index].grade = .bare
             } else if words.count <= 8, words.words.contains(where: { $0.text == "grade" }),
                       cellPatterns.contains(where: { matcher.matchWhole($0, words) != nil }) {
@@ -416,7 +481,7 @@ struct Tokenizer: Sendable {
     // MARK: Furniture
 
     /// Page numbers and running headers or footers beside page breaks, and the grammar's boilerplate.
-    private func markFurniture(_ tokens: inout [Token]) {
+    private func markFurniture(_ tokens: inout [Token], _ lexed: inout LineWords) {
         // The lines nearest each page break: up to three content lines after it (the header
         // zone, starting with the line the break is on) and three before it (the footer zone).
         var zones: [[Int]] = []
@@ -470,8 +535,12 @@ struct Tokenizer: Sendable {
             }
         }
         guard !grammar.furnitureLines.isEmpty || !grammar.furniturePrefixes.isEmpty else { return }
-        for index in tokens.indices where tokens[index].isContent && tokens[index].text.count < 200 {
-            let words = Words.normalize(tokens[index].text)
+        for index in tokens.indices where tokens[index].isContent && tokens[index].text.hasAtMostCharacters(199) {
+            let lineWords = lexed.words(tokens, index)
+            // Boilerplate starts with the first word of a furniture line or prefix.
+            if let first = lineWords.words.first, !grammar.prefilters.emptyFurniturePrefix,
+               !grammar.prefilters.furnitureFirstWords.contains(first.text) { continue }
+            let words = lineWords.words.map(\.text)
             let whole = words.joined(separator: " ")
             if grammar.furnitureLines.contains(whole)
                 || grammar.furniturePrefixes.contains(where: { words.starts(with: $0) }) {
@@ -505,11 +574,11 @@ struct Tokenizer: Sendable {
 
     /// The entries of a contents page ("Recommendations" … "7", or "Overall effectiveness\t5")
     /// are furniture: they name sections, they are not sections.
-    private func markContents(_ tokens: inout [Token]) {
+    private func markContents(_ tokens: inout [Token], _ lexed: inout LineWords) {
         var index = 0
         while index < tokens.count {
             defer { index += 1 }
-            guard tokens[index].isContent, let key = headingKey(tokens[index].text),
+            guard tokens[index].isContent, let key = lexed.key(self, tokens, index),
                   let sections = grammar.sectionHeadings[key], sections.contains(where: { grammar.sections[$0].role == .contents }) else { continue }
             var i = index + 1
             var titles: [Int] = []
@@ -530,7 +599,7 @@ struct Tokenizer: Sendable {
                     consumed += titles + [i]
                     titles = []
                 } else if (token.kind == .text || token.kind == .numbered || token.kind == .heading), token.grade == nil,
-                          !token.text.isEmpty, token.text.split(separator: " ").count <= Self.maxHeadingWords,
+                          !token.text.isEmpty, token.text.spaceSeparatedCount() <= Self.maxHeadingWords,
                           !token.text.hasSuffix("."), titles.count < 4 {
                     titles.append(i)
                 } else {
@@ -548,7 +617,7 @@ struct Tokenizer: Sendable {
 
     private static func isPageNumberLine(_ token: Token) -> Bool {
         if token.kind == .numbered, token.text.isEmpty, let number = token.number, Int(number) != nil { return true }
-        return token.kind == .text && Int(token.text) != nil && token.text.count <= 3
+        return token.kind == .text && Int(token.text) != nil && token.text.hasAtMostCharacters(3)
     }
 
     // MARK: Columnar grades
@@ -558,14 +627,15 @@ struct Tokenizer: Sendable {
     /// progress of care leavers", "3. Leadership, management and governance", then three grades.
     /// A run of k labels that name judgement areas, followed by exactly k grades, is reordered
     /// label, grade, label, grade (each keeping its line number).
-    private func pairColumnarGrades(_ tokens: inout [Token]) {
+    /// Returns whether it moved any token.
+    private func pairColumnarGrades(_ tokens: inout [Token], _ lexed: inout LineWords) -> Bool {
         let content = tokens.indices.filter { tokens[$0].isContent }
         var rewrites: [(range: ClosedRange<Int>, order: [Int])] = []
         var c = 0
         while c < content.count {
             var labels: [[Int]] = []
             var j = c
-            while j < content.count, let label = areaLabel(tokens, content, j) {
+            while j < content.count, let label = areaLabel(tokens, content, j, &lexed) {
                 labels.append(label)
                 j += label.count
                 // A footnote marker or page number alone between the labels and the grades.
@@ -593,7 +663,7 @@ struct Tokenizer: Sendable {
                 c = j
             }
         }
-        guard !rewrites.isEmpty else { return }
+        guard !rewrites.isEmpty else { return false }
         var rebuilt: [Token] = []
         rebuilt.reserveCapacity(tokens.count + rewrites.count * 8)
         var next = 0
@@ -615,18 +685,19 @@ struct Tokenizer: Sendable {
         }
         rebuilt += tokens[next...]
         tokens = rebuilt
+        return true
     }
 
     /// The content tokens (one line, or two when the label wraps) at `content[j]` that name a
     /// judgement area, or nil.
-    private func areaLabel(_ tokens: [Token], _ content: [Int], _ j: Int) -> [Int]? {
+    private func areaLabel(_ tokens: [Token], _ content: [Int], _ j: Int, _ lexed: inout LineWords) -> [Int]? {
         let first = tokens[content[j]]
         guard first.kind == .text || first.kind == .numbered || first.kind == .heading, first.grade == nil,
-              !first.text.isEmpty, first.text.count <= 100 else { return nil }
-        if let key = headingKey(first.text), grammar.areaLabels[key] != nil { return [content[j]] }
+              !first.text.isEmpty, first.text.hasAtMostCharacters(100) else { return nil }
+        if let key = lexed.key(self, tokens, content[j]), grammar.areaLabels[key] != nil { return [content[j]] }
         if j + 1 < content.count, content[j + 1] == content[j] + 1 {
             let second = tokens[content[j + 1]]
-            if second.kind == .text, second.grade == nil, let key = headingKey(first.text + " " + second.text),
+            if second.kind == .text, second.grade == nil, let key = lexed.pairKey(self, tokens, content[j], content[j + 1]),
                grammar.areaLabels[key] != nil {
                 return [content[j], content[j + 1]]
             }
@@ -638,15 +709,15 @@ struct Tokenizer: Sendable {
 
     /// A short line that is wholly a grammar phrase is a heading, unless a bare grade follows
     /// it (then it is a table label).
-    private func markVocabularyHeadings(_ tokens: inout [Token]) {
+    private func markVocabularyHeadings(_ tokens: inout [Token], _ lexed: inout LineWords) {
         for index in tokens.indices {
             let token = tokens[index]
             guard token.kind == .text || token.kind == .numbered || (token.kind == .heading && token.headingSource == .numbered),
-                  token.grade == nil, !token.text.isEmpty, token.text.count <= 120 else { continue }
+                  token.grade == nil, !token.text.isEmpty, token.text.hasAtMostCharacters(120) else { continue }
             // A line that carries on the sentence above it is not a heading ("… children looked
             // after and care leavers" / "and" / "Review of the effectiveness of the LSCB").
             if index > 0, continuesSentence(tokens[index - 1]) { continue }
-            if let key = headingKey(token.text), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
+            if let key = lexed.key(self, tokens, index), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
                !carriesTitle(key) {
                 if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
                 tokens[index].kind = .heading
@@ -656,13 +727,14 @@ struct Tokenizer: Sendable {
             // A heading wrapped over two lines ("Section 2: The effectiveness of the Local
             // Safeguarding" / "Children Board").
             if index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].grade == nil,
-               tokens[index + 1].text.count <= 40, !tokens[index + 1].pageBreak,
-               let key = headingKey(token.text + " " + tokens[index + 1].text),
+               tokens[index + 1].text.hasAtMostCharacters(40), !tokens[index + 1].pageBreak,
+               let key = lexed.pairKey(self, tokens, index, index + 1),
                isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
                !carriesTitle(key) {
                 tokens[index].kind = .heading
                 tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
                 tokens[index].text += " " + tokens[index + 1].text
+                lexed.forget(index)
                 tokens[index].extraLines = 1
                 tokens[index + 1].kind = .furniture
                 tokens[index + 1].markup.append("heading-continuation")
@@ -678,8 +750,9 @@ struct Tokenizer: Sendable {
     /// A short line in capitals, as council papers set their headings ("KEY ISSUES FOR
     /// CONSIDERATION"): two to ten words, letters all upper case, no closing full stop.
     static func isCapitalsHeading(_ text: String) -> Bool {
-        let words = text.split(separator: " ")
-        guard words.count >= 2, words.count <= 10, text.count <= 80, text.last != "." else { return false }
+        guard text.last != ".", text.hasAtMostCharacters(80) else { return false }
+        let words = text.spaceSeparatedCount()
+        guard words >= 2, words <= 10 else { return false }
         var letters = 0
         for character in text where character.isLetter {
             guard character.isUppercase else { return false }
@@ -693,7 +766,7 @@ struct Tokenizer: Sendable {
     private func isLayoutHeading(_ tokens: [Token], _ index: Int) -> Bool {
         let token = tokens[index]
         guard let first = token.text.first, first.isUppercase, let last = token.text.last, !".,;:".contains(last),
-              token.text.count <= 70, token.text.split(separator: " ").count <= 10, index > 0, index + 1 < tokens.count else {
+              token.text.hasAtMostCharacters(70), token.text.spaceSeparatedCount() <= 10, index > 0, index + 1 < tokens.count else {
             return false
         }
         // After a finished sentence, directly or across a blank line.
@@ -710,7 +783,18 @@ struct Tokenizer: Sendable {
     /// glued footnote number; nil when too long to be a heading.
     func headingKey(_ text: String) -> String? {
         var markup: [String] = []
-        var words = Words.normalize(Self.stripFootnote(text, markup: &markup))
+        return Self.headingKey(Words(Self.stripFootnote(text, markup: &markup)))
+    }
+
+    /// The heading key of a text already lexed, with no footnote to strip.
+    static func headingKey(_ words: Words) -> String? {
+        guard words.count <= maxHeadingWords else { return nil }
+        return headingKey(words.words.map(\.text))
+    }
+
+    /// The heading key of normalized words.
+    static func headingKey(_ normalized: [String]) -> String? {
+        var words = normalized
         guard !words.isEmpty, words.count <= Self.maxHeadingWords else { return nil }
         while let last = words.last, [":", "-", "/", ",", ";"].contains(last) { words.removeLast() }
         if words.first == "section", words.count > 2, Int(words[1]) != nil {
@@ -725,7 +809,7 @@ struct Tokenizer: Sendable {
     /// improvement to be good", "… are inadequate".
     func isGradedHeading(_ key: String) -> Bool {
         let words = key.split(separator: " ")
-        guard words.count >= 2 else { return false }
+        guard words.count >= 2, let last = words.last, grammar.prefilters.gradePhraseLastWords.contains(String(last)) else { return false }
         for length in 1...min(6, words.count - 1) {
             guard grammar.gradePhrases[words.suffix(length).joined(separator: " ")] != nil else { continue }
             var prefix = words.dropLast(length)
@@ -741,14 +825,14 @@ struct Tokenizer: Sendable {
     func carriesTitle(_ key: String) -> Bool {
         let padded = " " + key + " "
         return grammar.frameworks.contains { framework in
-            (framework.titles + framework.serviceTitles.map(\.words)).contains { padded.contains(" " + $0.joined(separator: " ") + " ") }
+            (framework.titles + framework.serviceTitles.map(\.words)).contains { padded.containsASCII(" " + $0.joined(separator: " ") + " ") }
         }
     }
 
+    /// Whether a heading key is a section, service, timescale or area phrase (a section or
+    /// service with or without "the").
     func isVocabularyHeading(_ key: String) -> Bool {
-        grammar.sectionHeadings[key] != nil || grammar.serviceHeadings[key] != nil
-            || grammar.timescaleHeadings[key] != nil || grammar.areaLabels[key] != nil
-            || grammar.serviceHeadings["the " + key] != nil || grammar.sectionHeadings["the " + key] != nil
+        grammar.prefilters.vocabularyHeadings.contains(key)
     }
 
     /// Whether the line directly above leaves a sentence unfinished, so the next line continues
@@ -758,8 +842,8 @@ struct Tokenizer: Sendable {
         guard previous.kind == .text || previous.kind == .bullet || previous.kind == .numbered,
               previous.grade == nil, let last = previous.text.last else { return false }
         if ".?!:;)".contains(last) || last == "\u{201D}" || last == "\"" { return false }
-        let lastWord = previous.text.split(separator: " ").last.map { $0.lowercased() } ?? ""
-        return Self.joiningWords.contains(lastWord) || previous.text.count > 60
+        let lastWord = previous.text.lastSpaceSeparatedPiece().map { $0.lowercased() } ?? ""
+        return Self.joiningWords.contains(lastWord) || !previous.text.hasAtMostCharacters(60)
     }
 
     private static let joiningWords: Set<String> = [

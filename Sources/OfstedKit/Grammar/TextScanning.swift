@@ -1,0 +1,126 @@
+import Foundation
+
+// Byte-level answers to questions the parser asks of every line — does it contain this, how
+// many characters or space-separated words does it have — with the same answers as the
+// character-level code they replace. ASCII, nearly all of a report, is decided on bytes; where
+// a non-ASCII scalar could change what a character is (a combining mark after a space or a
+// full stop), the question goes to the character-level code.
+
+extension StringProtocol {
+    /// Whether the text contains `needle`: the answer of Foundation's `contains(_:)` (or, with
+    /// `ignoringCase`, of `lowercased().contains(needle)` for a lowercase needle), found by
+    /// scanning bytes instead of characters.
+    ///
+    /// The needle is ASCII (any other needle is left to Foundation). Foundation compares characters, so where a match touches a non-ASCII
+    /// scalar (a combining mark after it would make its last character another one) the answer
+    /// is left to Foundation; so is any text that could hold a Kelvin sign, the one non-ASCII
+    /// scalar that lowercases to an ASCII letter, when the needle has a "k".
+    func containsASCII(_ needle: String, ignoringCase: Bool = false) -> Bool {
+        let found = utf8.withContiguousBytes { haystack in
+            needle.withUTF8Bytes { needle in ASCIISearch.find(needle, in: haystack, ignoringCase: ignoringCase) }
+        }
+        switch found {
+        case .found: return true
+        case .absent: return false
+        case .unsure: return ignoringCase ? lowercased().contains(needle) : contains(needle)
+        }
+    }
+}
+
+extension StringProtocol {
+    /// Whether the text has at most `limit` characters: `count <= limit`, without walking the
+    /// characters of a text whose bytes already decide it.
+    func hasAtMostCharacters(_ limit: Int) -> Bool {
+        // No character is shorter than a byte; an ASCII text without "\r\n" has one per byte.
+        if utf8.count <= limit { return true }
+        let plainASCII = utf8.withContiguousBytes { bytes in !bytes.contains { $0 >= 0x80 || $0 == 0x0D } }
+        return plainASCII ? false : count <= limit
+    }
+
+    /// How many pieces `split(separator: " ")` gives: the runs of characters between spaces.
+    func spaceSeparatedCount() -> Int {
+        var count = 0
+        forEachSpaceSeparatedRun { _ in count += 1 }
+        return count
+    }
+
+    /// The last piece `split(separator: " ")` gives, if any.
+    func lastSpaceSeparatedPiece() -> SubSequence? {
+        var last: Range<Int>?
+        forEachSpaceSeparatedRun { last = $0 }
+        guard let last else { return nil }
+        let start = utf8.index(utf8.startIndex, offsetBy: last.lowerBound)
+        return self[start..<utf8.index(start, offsetBy: last.count)]
+    }
+
+    /// Calls `body` with the UTF-8 offsets of each run of characters between space characters.
+    /// A space byte is a space character unless a non-ASCII neighbour joins it to another
+    /// character (a combining mark after it, a prepended mark before it).
+    private func forEachSpaceSeparatedRun(_ body: (Range<Int>) -> Void) {
+        let isSeparator: (Int, UnsafeBufferPointer<UInt8>) -> Bool = { i, bytes in
+            guard bytes[i] == 0x20 else { return false }
+            let before = i > 0 ? bytes[i - 1] : 0
+            let after = i + 1 < bytes.count ? bytes[i + 1] : 0
+            if before < 0x80 && after < 0x80 { return true }
+            let here = self.utf8.index(self.utf8.startIndex, offsetBy: i)
+            return String.Index(here, within: self) != nil && String.Index(self.utf8.index(after: here), within: self) != nil
+        }
+        utf8.withContiguousBytes { bytes in
+            var runStart = -1
+            for i in 0..<bytes.count {
+                if isSeparator(i, bytes) {
+                    if runStart >= 0 { body(runStart..<i) }
+                    runStart = -1
+                } else if runStart < 0 {
+                    runStart = i
+                }
+            }
+            if runStart >= 0 { body(runStart..<bytes.count) }
+        }
+    }
+}
+
+enum ASCIISearch {
+    enum Result {
+        case found, absent
+        /// A match touches non-ASCII text: only a character comparison can tell.
+        case unsure
+    }
+
+    static func find(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, ignoringCase: Bool) -> Result {
+        let m = needle.count
+        guard m > 0, !needle.contains(where: { $0 >= 0x80 }) else { return .unsure }
+        guard haystack.count >= m else { return .absent }
+        if ignoringCase, needle.contains(0x6B), haystack.contains(where: { $0 >= 0x80 }) { return .unsure }
+        let first = needle[0]
+        var i = 0
+        let last = haystack.count - m
+        while i <= last {
+            var byte = haystack[i]
+            if ignoringCase, byte >= 0x41, byte <= 0x5A { byte |= 0x20 }
+            if byte == first {
+                var j = 1
+                while j < m {
+                    var other = haystack[i + j]
+                    if ignoringCase, other >= 0x41, other <= 0x5A { other |= 0x20 }
+                    if other != needle[j] { break }
+                    j += 1
+                }
+                if j == m {
+                    if (i > 0 && haystack[i - 1] >= 0x80) || (i + m < haystack.count && haystack[i + m] >= 0x80) { return .unsure }
+                    return .found
+                }
+            }
+            i += 1
+        }
+        return .absent
+    }
+}
+
+extension Collection where Element == UInt8 {
+    /// Calls `body` with the bytes, copying them only when they are not contiguous.
+    func withContiguousBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try withContiguousStorageIfAvailable(body) { return result }
+        return try Array(self).withUnsafeBufferPointer(body)
+    }
+}
