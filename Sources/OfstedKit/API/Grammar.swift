@@ -139,40 +139,6 @@ public struct Grammar: Sendable {
     }
 }
 
-/// Lookups derived from a grammar's vocabulary once, when it loads, so that the passes over
-/// every line of a document can rule most lines out with a set lookup instead of building keys.
-struct Prefilters: Sendable {
-    /// The keys of `sectionHeadings`, `serviceHeadings`, `timescaleHeadings` and `areaLabels`, and
-    /// the section and service keys that start with "the" without it: `isVocabularyHeading`.
-    var vocabularyHeadings: Set<String> = []
-    /// The last word of every grade phrase: a graded heading ends with one.
-    var gradePhraseLastWords: Set<String> = []
-    /// The first word of every furniture line and prefix: boilerplate starts with one.
-    var furnitureFirstWords: Set<String> = []
-    /// A furniture prefix with no words, which every line starts with.
-    var emptyFurniturePrefix = false
-
-    init() {}
-
-    init(_ grammar: Grammar) {
-        for key in grammar.sectionHeadings.keys { vocabularyHeadings.insert(key) }
-        for key in grammar.serviceHeadings.keys { vocabularyHeadings.insert(key) }
-        for key in grammar.timescaleHeadings.keys { vocabularyHeadings.insert(key) }
-        for key in grammar.areaLabels.keys { vocabularyHeadings.insert(key) }
-        for key in Array(grammar.sectionHeadings.keys) + Array(grammar.serviceHeadings.keys) where key.hasPrefix("the ") {
-            vocabularyHeadings.insert(String(key.dropFirst(4)))
-        }
-        for phrase in grammar.gradePhrases.keys {
-            if let last = phrase.split(separator: " ").last { gradePhraseLastWords.insert(String(last)) }
-        }
-        for line in grammar.furnitureLines {
-            furnitureFirstWords.insert(line.split(separator: " ").first.map(String.init) ?? "")
-        }
-        for prefix in grammar.furniturePrefixes { furnitureFirstWords.insert(prefix.first ?? "") }
-        emptyFurniturePrefix = grammar.furniturePrefixes.contains { $0.isEmpty }
-    }
-}
-
 struct GradeDefinition: Sendable {
     let id: String
     let score: Int

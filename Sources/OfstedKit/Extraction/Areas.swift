@@ -41,38 +41,46 @@ struct AreaExtractor: Sendable {
     /// number and status any of them gives, in the order of the listing statements. A quote
     /// joins the listed area with its number, or the same words.
     func merge(_ candidates: [Candidate]) -> [Candidate] {
+        // Each candidate's words, normalized once: every pair of candidates may be compared.
+        let texts = candidates.map { ComparableText($0.text) }
         var merged: [Candidate] = []
-        var statements: [[Candidate]] = []
-        for candidate in candidates.filter({ !$0.isQuote }) {
-            if let index = merged.indices.first(where: { Self.sameArea(merged[$0], candidate) }) {
-                statements[index].append(candidate)
+        /// The candidate that first stated each merged area (whose text it has until the end).
+        var firstStated: [Int] = []
+        var statements: [[Int]] = []
+        for (i, candidate) in candidates.enumerated() where !candidate.isQuote {
+            if let index = merged.indices.first(where: { texts[firstStated[$0]].sameArea(as: texts[i]) }) {
+                statements[index].append(i)
                 if merged[index].number == nil { merged[index].number = candidate.number }
                 if merged[index].status == nil { merged[index].status = candidate.status }
                 continue
             }
             merged.append(candidate)
-            statements.append([candidate])
+            firstStated.append(i)
+            statements.append([i])
         }
-        for quote in candidates.filter(\.isQuote) {
-            if let index = merged.indices.first(where: { (quote.number != nil && merged[$0].number == quote.number) || Self.sameArea(merged[$0], quote) }) {
-                statements[index].append(quote)
+        for (i, quote) in candidates.enumerated() where quote.isQuote {
+            if let index = merged.indices.first(where: {
+                (quote.number != nil && merged[$0].number == quote.number) || texts[firstStated[$0]].sameArea(as: texts[i])
+            }) {
+                statements[index].append(i)
             } else {
                 merged.append(quote)
-                statements.append([quote])
+                firstStated.append(i)
+                statements.append([i])
             }
         }
         // The first full statement: among the statements that list the area (a quote under
         // "Area for Improvement 8" only repeats it), the earliest whose text is not a truncation
         // of a longer one.
         for index in merged.indices {
-            let listing = statements[index].filter { !$0.isQuote }
+            let listing = statements[index].filter { !candidates[$0].isQuote }
             let pool = listing.isEmpty ? statements[index] : listing
-            let longest = pool.map { Self.normalized($0.text).count }.max() ?? 0
-            guard let first = pool.filter({ Self.normalized($0.text).count * 10 >= longest * 9 })
-                .min(by: { $0.line < $1.line }) else { continue }
-            merged[index].text = first.text
-            merged[index].line = first.line
-            merged[index].endLine = first.endLine
+            let longest = pool.map { texts[$0].length }.max() ?? 0
+            guard let first = pool.filter({ texts[$0].length * 10 >= longest * 9 })
+                .min(by: { candidates[$0].line < candidates[$1].line }) else { continue }
+            merged[index].text = candidates[first].text
+            merged[index].line = candidates[first].line
+            merged[index].endLine = candidates[first].endLine
         }
         return merged
     }
@@ -83,12 +91,31 @@ struct AreaExtractor: Sendable {
 
     /// Two statements of one area: the same words, one a prefix of the other, or nearly the same.
     static func sameArea(_ a: Candidate, _ b: Candidate) -> Bool {
-        let x = normalized(a.text), y = normalized(b.text)
-        guard !x.isEmpty, !y.isEmpty else { return false }
-        if x == y { return true }
-        let (short, long) = x.count <= y.count ? (x, y) : (y, x)
-        if short.count >= 40 && long.hasPrefix(short) { return true }
-        return Similarity.dice(x, y) >= 0.9
+        ComparableText(a.text).sameArea(as: ComparableText(b.text))
+    }
+
+    /// A statement's text as `sameArea` compares it, worked out once.
+    struct ComparableText {
+        let normalized: String
+        /// Its length in characters.
+        let length: Int
+        /// Its word bigrams, counted.
+        let bigrams: Similarity.Bigrams
+
+        init(_ text: String) {
+            normalized = AreaExtractor.normalized(text)
+            length = normalized.count
+            bigrams = Similarity.Bigrams(normalized)
+        }
+
+        func sameArea(as other: ComparableText) -> Bool {
+            let x = self, y = other
+            guard !x.normalized.isEmpty, !y.normalized.isEmpty else { return false }
+            if x.normalized == y.normalized { return true }
+            let (short, long) = x.length <= y.length ? (x, y) : (y, x)
+            if short.length >= 40 && long.normalized.hasPrefix(short.normalized) { return true }
+            return x.bigrams.dice(y.bigrams) >= 0.9
+        }
     }
 
     // MARK: Themes
@@ -106,16 +133,31 @@ struct AreaExtractor: Sendable {
 /// Word-bigram overlap of two normalized texts (Dice's coefficient), from 0 to 1.
 enum Similarity {
     static func dice(_ a: String, _ b: String) -> Double {
-        let x = bigrams(a), y = bigrams(b)
-        guard !x.isEmpty || !y.isEmpty else { return 1 }
-        var counts: [String: Int] = [:]
-        for gram in x { counts[gram, default: 0] += 1 }
-        var shared = 0
-        for gram in y where counts[gram, default: 0] > 0 {
-            counts[gram]! -= 1
-            shared += 1
+        Bigrams(a).dice(Bigrams(b))
+    }
+
+    /// A text's bigrams, counted, for comparing it with many others.
+    struct Bigrams {
+        let counts: [String: Int]
+        let total: Int
+
+        init(_ text: String) {
+            let grams = Similarity.bigrams(text)
+            var counts: [String: Int] = [:]
+            for gram in grams { counts[gram, default: 0] += 1 }
+            self.counts = counts
+            total = grams.count
         }
-        return Double(2 * shared) / Double(x.count + y.count)
+
+        /// Dice's coefficient: twice the bigrams the two share (as many times as both have one)
+        /// over how many both have.
+        func dice(_ other: Bigrams) -> Double {
+            guard total > 0 || other.total > 0 else { return 1 }
+            let (small, large) = counts.count <= other.counts.count ? (counts, other.counts) : (other.counts, counts)
+            var shared = 0
+            for (gram, count) in small { shared += min(count, large[gram] ?? 0) }
+            return Double(2 * shared) / Double(total + other.total)
+        }
     }
 
     static func bigrams(_ text: String) -> [String] {
@@ -414,7 +456,11 @@ private struct AreaWalker {
     /// following action(s)" / "as follows", and speaks of areas for improvement or a timescale.
     func introducer(_ text: String) -> Introducer? {
         if frames.contains(where: { $0.meaning.role == .stop }) { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
+        // The last sentence ends where the text does: it can only end with ":", ":-" or ": -"
+        // if the text ends with ":" or "-", and it can only say "the following" if the text does.
+        guard trimmed.utf8.last == 0x3A || trimmed.utf8.last == 0x2D || trimmed.containsASCII("the following", ignoringCase: true)
+                || trimmed.containsASCII("as follows", ignoringCase: true) else { return nil }
         guard let last = Sentences.split(trimmed).last else { return nil }
         let sentence = String(last)
         // Lower case changes none of ":", "-" and " ", so the colon is looked for as written.
@@ -432,7 +478,8 @@ private struct AreaWalker {
     /// Notes the service a sentence about areas for improvement names ("In the Safeguarding part
     /// of the Inspection, there were three areas for development").
     mutating func noteCue(_ text: String) {
-        for sentence in Sentences.split(text) {
+        guard grammar.prefilters.improvementNouns.mayContain(text) else { return }
+        for sentence in Sentences.split(text) where grammar.prefilters.improvementNouns.mayContain(sentence) {
             let words = Words(String(sentence))
             guard grammar.mentionsImprovements(words) else { continue }
             if let service = grammar.singleService(in: words, allowed: framework?.services) { cueService = service }
@@ -441,6 +488,7 @@ private struct AreaWalker {
 
     /// "Area for Improvement 8", "HR processes (Area for Improvement 8)".
     func reference(_ text: String) -> Int? {
+        guard grammar.prefilters.references.mayContain(text) else { return nil }
         let words = Words(text)
         guard words.count > 0, words.count <= 14 else { return nil }
         for pattern in grammar.referencePatterns {
@@ -451,7 +499,7 @@ private struct AreaWalker {
 
     /// The text inside quotation marks that enclose the whole paragraph.
     static func unquoted(_ text: String) -> String? {
-        var trimmed = Substring(text.trimmingCharacters(in: .whitespaces))
+        var trimmed = Substring(text.trimmingWhitespace())
         let openers: Set<Character> = ["\u{201C}", "\"", "\u{2018}", "'"]
         let closers: Set<Character> = ["\u{201D}", "\"", "\u{2019}", "'"]
         guard let first = trimmed.first, openers.contains(first) else { return nil }

@@ -19,6 +19,7 @@ struct CountChecker: Sendable {
     /// Whether `text` states a count of areas ("The inspection did not find any areas for
     /// priority action"): such a sentence is about the areas, not one of them.
     static func statesCount(_ text: String, grammar: Grammar) -> Bool {
+        guard grammar.prefilters.improvementNouns.mayContain(text) else { return false }
         let words = Words(text)
         guard grammar.mentionsImprovements(words) else { return false }
         let matcher = grammar.matcher(allServiceAliases: true)
@@ -31,9 +32,17 @@ struct CountChecker: Sendable {
         var found: [Statement] = []
         func scan(_ text: String, line: Int) {
             guard text.containsASCII("area", ignoringCase: true) || text.containsASCII("action", ignoringCase: true) else { return }
+            guard grammar.prefilters.improvementNouns.mayContain(text) else { return }
             let sentences = Sentences.split(text)
-            let paragraphService = sentences.first.flatMap { grammar.singleService(in: Words(String($0)), allowed: framework?.services, allAliases: true) }
-            for sentence in sentences {
+            // The service the first sentence names, read when a sentence states a count.
+            var firstSentenceService: String??
+            func paragraphService() -> String? {
+                if firstSentenceService == nil {
+                    firstSentenceService = sentences.first.flatMap { grammar.singleService(in: Words(String($0)), allowed: framework?.services, allAliases: true) }
+                }
+                return firstSentenceService ?? nil
+            }
+            for sentence in sentences where grammar.prefilters.improvementNouns.mayContain(sentence) {
                 let words = Words(String(sentence))
                 guard grammar.mentionsImprovements(words) else { continue }
                 // Every pattern's matches; one inside another's span is the same statement.
@@ -53,7 +62,7 @@ struct CountChecker: Sendable {
                     guard let count = bindings.count else { continue }
                     let service = bindings.service?.id
                         ?? grammar.singleService(in: words, allowed: framework?.services, allAliases: true)
-                        ?? paragraphService
+                        ?? paragraphService()
                     let timescale = bindings.timescale?.id ?? bindings.noun.flatMap { grammar.nounTimescales[$0.id] }
                     let statement = Statement(count: count, service: service, timescale: timescale == "unspecified" ? nil : timescale,
                                               text: words.text(range), line: line)

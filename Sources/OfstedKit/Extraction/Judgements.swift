@@ -182,6 +182,8 @@ private struct Walker {
             stack.removeLast()
         case .paragraph(let paragraph):
             guard !inIgnoredSection else { return }
+            // Every statement below has a grade word: a paragraph without one has none.
+            guard grammar.prefilters.gradeWords.mayContain(paragraph.text) else { return }
             text(paragraph.text, line: paragraph.line)
             // A line that is wholly a graded statement, inside a paragraph of cover lines
             // ("Inspection date: …" / "The overall judgement is inadequate" / "There are …").
@@ -226,24 +228,26 @@ private struct Walker {
     }
 
     mutating func text(_ text: String, line: Int) {
-        guard !text.isEmpty else { return }
+        // Both the statement and the sentences below need a grade word.
+        guard !text.isEmpty, grammar.prefilters.gradeWords.mayContain(text) else { return }
         let wordCount = text.spaceSeparatedCount()
         // A short block that is wholly a graded statement is a heading in all but layout; one
         // that ends with a full stop is a sentence, and counts as prose.
         let sentenceLike = text.hasSuffix(".")
         if wordCount <= 40, anchored(text, line: line, origin: sentenceLike ? "prose" : "heading", rank: sentenceLike ? 2 : 1) { return }
         let sentences = Sentences.split(text)
-        var paragraphService: String?
+        // The service named at the start of the paragraph, read when a sentence grades something.
+        var paragraphService: String??
         for (index, sentence) in sentences.enumerated() {
+            guard grammar.prefilters.gradeStarts.mayContain(sentence) else { continue }
             let words = Words(String(sentence))
-            guard words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) }) else {
-                if index == 0 { paragraphService = leadingService(words) }
-                continue
+            guard words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) }) else { continue }
+            if paragraphService == nil {
+                paragraphService = leadingService(index == 0 ? words : Words(String(sentences[0])))
             }
-            if index == 0 { paragraphService = leadingService(words) }
             if sentences.count > 1, anchored(String(sentence), line: line, origin: "prose", rank: 2) { continue }
             if headline(words, line: line) { continue }
-            let sentenceService = grammar.singleService(in: words, allowed: framework?.services) ?? paragraphService
+            let sentenceService = grammar.singleService(in: words, allowed: framework?.services) ?? paragraphService ?? nil
             for pattern in prosePatterns {
                 for element in pattern.patterns {
                     for (bindings, _) in proseMatcher.search(element, words) {
@@ -294,6 +298,7 @@ private struct Walker {
     /// Matches heading-origin patterns against the whole of `text`.
     @discardableResult
     mutating func anchored(_ text: String, line: Int, origin: String, rank: Int) -> Bool {
+        guard grammar.prefilters.gradeWords.mayContain(text) else { return false }
         var markup: [String] = []
         var trimmed = Substring(Tokenizer.stripFootnote(text, markup: &markup))
         while let last = trimmed.last, ":;,-–".contains(last) || last == " " { trimmed = trimmed.dropLast() }

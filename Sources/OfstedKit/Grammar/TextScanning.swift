@@ -28,6 +28,16 @@ extension StringProtocol {
 }
 
 extension StringProtocol {
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation when neither end can be
+    /// whitespace (an ASCII byte other than space and tab).
+    func trimmingWhitespace() -> String {
+        let plainEnds = utf8.withContiguousBytes { bytes in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            return first < 0x80 && last < 0x80 && first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09
+        }
+        return plainEnds ? String(self) : trimmingCharacters(in: .whitespaces)
+    }
+
     /// Whether the text has at most `limit` characters: `count <= limit`, without walking the
     /// characters of a text whose bytes already decide it.
     func hasAtMostCharacters(_ limit: Int) -> Bool {

@@ -233,6 +233,9 @@ struct PhraseIndex<Value: Sendable>: Sendable {
     /// True when some phrase starts with this word (a cheap pre-filter).
     func mayStart(with word: String) -> Bool { byFirst[word] != nil }
 
+    /// The words phrases start with.
+    var firstWords: [String] { Array(byFirst.keys) }
+
     /// Every entry, for validation.
     var entries: [Entry] { byFirst.values.flatMap { $0 } }
 
