@@ -491,8 +491,9 @@ private struct AreaWalker {
         guard grammar.prefilters.references.mayContain(text) else { return nil }
         let words = Words(text)
         guard words.count > 0, words.count <= 14 else { return nil }
+        var memo = MatchMemo(words)
         for pattern in grammar.referencePatterns {
-            if let bindings = matcher.matchWhole(pattern, words), let number = bindings.number { return number }
+            if let bindings = matcher.matchWhole(pattern, words, memo: &memo), let number = bindings.number { return number }
         }
         return nil
     }

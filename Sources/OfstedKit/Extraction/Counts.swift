@@ -23,7 +23,8 @@ struct CountChecker: Sendable {
         let words = Words(text)
         guard grammar.mentionsImprovements(words) else { return false }
         let matcher = grammar.matcher(allServiceAliases: true)
-        return grammar.countPatterns.contains { !matcher.search($0.pattern, words).isEmpty }
+        var memo = MatchMemo(words)
+        return grammar.countPatterns.contains { !matcher.search($0.pattern, words, memo: &memo).isEmpty }
     }
 
     func statements(_ events: [OutlineEvent]) -> [Statement] {
@@ -47,8 +48,9 @@ struct CountChecker: Sendable {
                 guard grammar.mentionsImprovements(words) else { continue }
                 // Every pattern's matches; one inside another's span is the same statement.
                 var matches: [(Bindings, Range<Int>)] = []
+                var memo = MatchMemo(words)
                 for (pattern, value) in grammar.countPatterns {
-                    for (bindings, range) in matcher.search(pattern, words) {
+                    for (bindings, range) in matcher.search(pattern, words, memo: &memo) {
                         var bound = bindings
                         if let value { bound.count = value }
                         matches.append((bound, range))

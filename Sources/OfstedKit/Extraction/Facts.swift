@@ -165,7 +165,9 @@ struct FactExtractor: Sendable {
         var scores: [String: (score: Int, first: Int)] = [:]
         var order = 0
         for (index, token) in content.prefix(3000).enumerated() {
-            let words = Words(token.searchableText)
+            let text = token.searchableText
+            guard grammar.prefilters.authorityNames.mayContain(text) else { continue }
+            let words = Words(text)
             var i = 0
             while i < words.count {
                 if words[i].capitalized, let (id, end) = vocabulary.index.longest(in: words, at: i) {
@@ -202,8 +204,9 @@ struct FactExtractor: Sendable {
     private func patternAuthority(in words: Words) -> String? {
         let vocabulary = grammar.authorities
         let matcher = grammar.matcher(allServiceAliases: true)
+        var memo = MatchMemo(words)
         for pattern in vocabulary.patterns {
-            for (bindings, _) in matcher.search(pattern, words) {
+            for (bindings, _) in matcher.search(pattern, words, memo: &memo) {
                 if let range = bindings.text, let name = canonicalName(words, range) { return name }
             }
         }
@@ -414,14 +417,21 @@ private struct ProseFacts {
 /// Text lowercased to letters, digits and apostrophes with single spaces, for phrase search.
 struct SearchText {
     private let bytes: [UInt8]
+    /// The offset of the space before each word, by the word's first byte: a phrase is looked
+    /// for only where a word starts with its first letter.
+    private let wordStarts: [[Int32]]
 
     init(_ lines: [String]) {
         var out: [UInt8] = [0x20]
+        out.reserveCapacity(lines.reduce(2) { $0 + $1.utf8.count + 1 })
         for line in lines {
             SearchText.append(line, to: &out)
             out.append(0x20)
         }
         bytes = out
+        var starts = [[Int32]](repeating: [], count: 256)
+        for i in 0..<max(0, out.count - 1) where out[i] == 0x20 { starts[Int(out[i + 1])].append(Int32(i)) }
+        wordStarts = starts
     }
 
     /// The search form of a phrase's words (punctuation words dropped).
@@ -434,25 +444,49 @@ struct SearchText {
 
     private static func append(_ text: String, to out: inout [UInt8]) {
         var lastWasSpace = out.last == 0x20
-        for scalar in text.unicodeScalars {
-            if scalar.isWordCharacter {
-                if scalar.isASCII {
-                    let v = UInt8(scalar.value)
-                    out.append(v >= 65 && v <= 90 ? v + 32 : v)
-                } else {
-                    out.append(contentsOf: Array(String(scalar).lowercased().utf8))
+        text.withUTF8Bytes { bytes in
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte < 0x80 {
+                    // ASCII, the common case, without decoding.
+                    if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                        out.append(byte)
+                        lastWasSpace = false
+                    } else if byte >= 0x41 && byte <= 0x5A {
+                        out.append(byte + 32)
+                        lastWasSpace = false
+                    } else {
+                        append(Unicode.Scalar(byte), to: &out, lastWasSpace: &lastWasSpace)
+                    }
+                    i += 1
+                    continue
                 }
-                lastWasSpace = false
-            } else if scalar == "'" || scalar == "\u{2019}" || scalar == "\u{2018}" {
-                if !lastWasSpace { out.append(0x27) }
-            } else if scalar == "&" {
-                if !lastWasSpace { out.append(0x20) }
-                out.append(contentsOf: [0x61, 0x6E, 0x64, 0x20])
-                lastWasSpace = true
-            } else if !lastWasSpace {
-                out.append(0x20)
-                lastWasSpace = true
+                let (scalar, length) = Words.decode(bytes, at: i)
+                i += length
+                append(scalar, to: &out, lastWasSpace: &lastWasSpace)
             }
+        }
+    }
+
+    private static func append(_ scalar: Unicode.Scalar, to out: inout [UInt8], lastWasSpace: inout Bool) {
+        if scalar.isWordCharacter {
+            if scalar.isASCII {
+                let v = UInt8(scalar.value)
+                out.append(v >= 65 && v <= 90 ? v + 32 : v)
+            } else {
+                out.append(contentsOf: Array(String(scalar).lowercased().utf8))
+            }
+            lastWasSpace = false
+        } else if scalar == "'" || scalar == "\u{2019}" || scalar == "\u{2018}" {
+            if !lastWasSpace { out.append(0x27) }
+        } else if scalar == "&" {
+            if !lastWasSpace { out.append(0x20) }
+            out.append(contentsOf: [0x61, 0x6E, 0x64, 0x20])
+            lastWasSpace = true
+        } else if !lastWasSpace {
+            out.append(0x20)
+            lastWasSpace = true
         }
     }
 
@@ -460,16 +494,13 @@ struct SearchText {
         guard phrase.count > 2, phrase.count <= bytes.count else { return false }
         return bytes.withUnsafeBufferPointer { haystack in
             phrase.withUnsafeBufferPointer { needle in
-                let first = needle[1]
                 let last = haystack.count - needle.count
-                var i = 0
-                while i <= last {
-                    if haystack[i + 1] == first && haystack[i] == 0x20 {
-                        var j = 2
-                        while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
-                        if j == needle.count { return true }
-                    }
-                    i += 1
+                for start in wordStarts[Int(needle[1])] {
+                    let i = Int(start)
+                    guard i <= last else { break }
+                    var j = 2
+                    while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                    if j == needle.count { return true }
                 }
                 return false
             }

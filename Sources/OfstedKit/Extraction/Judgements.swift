@@ -245,12 +245,13 @@ private struct Walker {
             if paragraphService == nil {
                 paragraphService = leadingService(index == 0 ? words : Words(String(sentences[0])))
             }
-            if sentences.count > 1, anchored(String(sentence), line: line, origin: "prose", rank: 2) { continue }
+            if sentences.count > 1, anchored(String(sentence), line: line, origin: "prose", rank: 2, words: words) { continue }
             if headline(words, line: line) { continue }
             let sentenceService = grammar.singleService(in: words, allowed: framework?.services) ?? paragraphService ?? nil
+            var memo = MatchMemo(words)
             for pattern in prosePatterns {
                 for element in pattern.patterns {
-                    for (bindings, _) in proseMatcher.search(element, words) {
+                    for (bindings, _) in proseMatcher.search(element, words, memo: &memo) {
                         guard let grade = bindings.grade else { continue }
                         let gradeText = words.text(grade.range)
                         var areas = bindings.areas
@@ -280,10 +281,11 @@ private struct Walker {
 
     /// A headline statement that ends the sentence: "… The overall judgement is good."
     mutating func headline(_ words: Words, line: Int) -> Bool {
+        var memo = MatchMemo(words)
         for pattern in headlinePatterns {
             for element in pattern.patterns {
                 for start in 0..<words.count {
-                    guard let (bindings, end) = headingMatcher.matchPrefix(element, words, at: start), end == words.count,
+                    guard let (bindings, end) = headingMatcher.matchPrefix(element, words, at: start, memo: &memo), end == words.count,
                           let grade = bindings.grade, let area = pattern.area else { continue }
                     add(area: area, boundService: bindings.service?.id ?? pattern.service, grade: grade.id,
                         gradeText: words.text(grade.range), label: words.text(start..<grade.range.lowerBound),
@@ -297,17 +299,19 @@ private struct Walker {
 
     /// Matches heading-origin patterns against the whole of `text`.
     @discardableResult
-    mutating func anchored(_ text: String, line: Int, origin: String, rank: Int) -> Bool {
+    mutating func anchored(_ text: String, line: Int, origin: String, rank: Int, words lexed: Words? = nil) -> Bool {
         guard grammar.prefilters.gradeWords.mayContain(text) else { return false }
         var markup: [String] = []
         var trimmed = Substring(Tokenizer.stripFootnote(text, markup: &markup))
         while let last = trimmed.last, ":;,-–".contains(last) || last == " " { trimmed = trimmed.dropLast() }
-        let words = Words(String(trimmed))
+        // Nothing trimmed: the words of `text`, when the caller has them, are the words.
+        let words = lexed.flatMap { trimmed.utf8.count == text.utf8.count ? $0 : nil } ?? Words(String(trimmed))
         guard words.count > 1, words.count <= 48,
               words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) || $0.text == "grade" }) else { return false }
+        var memo = MatchMemo(words)
         for pattern in headingPatterns {
             for element in pattern.patterns {
-                guard let bindings = headingMatcher.matchWhole(element, words) else { continue }
+                guard let bindings = headingMatcher.matchWhole(element, words, memo: &memo) else { continue }
                 var gradeID = bindings.grade?.id
                 var gradeText = bindings.grade.map { words.text($0.range) } ?? ""
                 if gradeID == nil, let score = bindings.number, let grade = grammar.grade(score: score) {
@@ -375,8 +379,9 @@ private struct Walker {
     func parseGrade(_ text: String) -> (String, String)? {
         let words = Words(text)
         guard words.count > 0, words.count <= 10 else { return nil }
+        var memo = MatchMemo(words)
         for pattern in gradeCells {
-            guard let bindings = headingMatcher.matchWhole(pattern, words) else { continue }
+            guard let bindings = headingMatcher.matchWhole(pattern, words, memo: &memo) else { continue }
             if let grade = bindings.grade { return (grade.id, words.text(grade.range)) }
             if let score = bindings.number, let grade = grammar.grade(score: score) { return (grade.id, text) }
         }
@@ -401,8 +406,9 @@ private struct Walker {
         if let key = Tokenizer(grammar: grammar).headingKey(label.source), let area = grammar.areaLabels[key] {
             return (area, nil, label.source)
         }
+        var memo = MatchMemo(label)
         for qualifier in grammar.vocabulary.qualifiers {
-            if let bindings = headingMatcher.matchWhole(qualifier, label), let area = bindings.areas.first {
+            if let bindings = headingMatcher.matchWhole(qualifier, label, memo: &memo), let area = bindings.areas.first {
                 return (area.id, bindings.service?.id, label.source)
             }
         }

@@ -134,6 +134,10 @@ struct Vocabulary: Sendable {
 }
 
 /// Matches patterns against words.
+///
+/// Every entry point has a form that takes a `MatchMemo`: a caller that tries many patterns on
+/// the same words (with the same matcher) passes one memo to all of them, so that what the
+/// vocabulary slots match at each word is worked out once.
 struct PatternMatcher: Sendable {
     let vocabulary: Vocabulary
     /// Whether `{service}` may match heading-only aliases (true for headings, labels, counts).
@@ -141,22 +145,43 @@ struct PatternMatcher: Sendable {
 
     /// Bindings when `pattern` matches the whole of `words`.
     func matchWhole(_ pattern: Pattern, _ words: Words) -> Bindings? {
-        run(pattern.elements[...], 0, Bindings(), words, anchored: true, qualify: true)?.0
+        var memo = MatchMemo(words)
+        return matchWhole(pattern, words, memo: &memo)
+    }
+
+    func matchWhole(_ pattern: Pattern, _ words: Words, memo: inout MatchMemo) -> Bindings? {
+        run(pattern.elements[...], 0, Bindings(), words, anchored: true, qualify: true, memo: &memo)?.0
+    }
+
+    /// Whether one of `patterns` matches the whole of `words`.
+    func matchesWhole(anyOf patterns: [Pattern], _ words: Words) -> Bool {
+        var memo = MatchMemo(words)
+        return patterns.contains { matchWhole($0, words, memo: &memo) != nil }
     }
 
     /// Bindings and end when `pattern` matches `words` starting at `start`.
     func matchPrefix(_ pattern: Pattern, _ words: Words, at start: Int) -> (Bindings, Int)? {
-        if start < words.count, !mayStart(pattern.elements[0], words, start) { return nil }
-        return run(pattern.elements[...], start, Bindings(), words, anchored: false, qualify: true)
+        var memo = MatchMemo(words)
+        return matchPrefix(pattern, words, at: start, memo: &memo)
+    }
+
+    func matchPrefix(_ pattern: Pattern, _ words: Words, at start: Int, memo: inout MatchMemo) -> (Bindings, Int)? {
+        if start < words.count, !mayStart(pattern.elements[0], words, start, &memo) { return nil }
+        return run(pattern.elements[...], start, Bindings(), words, anchored: false, qualify: true, memo: &memo)
     }
 
     /// Every non-overlapping match of `pattern` in `words`, left to right.
     func search(_ pattern: Pattern, _ words: Words) -> [(Bindings, Range<Int>)] {
+        var memo = MatchMemo(words)
+        return search(pattern, words, memo: &memo)
+    }
+
+    func search(_ pattern: Pattern, _ words: Words, memo: inout MatchMemo) -> [(Bindings, Range<Int>)] {
         var results: [(Bindings, Range<Int>)] = []
         var start = 0
         while start < words.count {
-            if mayStart(pattern.elements[0], words, start),
-               let (bindings, end) = run(pattern.elements[...], start, Bindings(), words, anchored: false, qualify: true),
+            if mayStart(pattern.elements[0], words, start, &memo),
+               let (bindings, end) = run(pattern.elements[...], start, Bindings(), words, anchored: false, qualify: true, memo: &memo),
                end > start {
                 results.append((bindings, start..<end))
                 start = end
@@ -167,24 +192,27 @@ struct PatternMatcher: Sendable {
         return results
     }
 
-    private func mayStart(_ element: Pattern.Element, _ words: Words, _ i: Int) -> Bool {
+    /// Whether `element` can match at `i`: a necessary condition, cheaper than trying.
+    private func mayStart(_ element: Pattern.Element, _ words: Words, _ i: Int, _ memo: inout MatchMemo) -> Bool {
         switch element {
         case .word(let text): return words[i].text == text
         case .optional: return true
         case .slot(let slot):
-            let text = words[i].text
+            let starts = memo.starts(at: i, words, self)
             switch slot {
-            case .area, .areas: return text == "the" || vocabulary.areas.mayStart(with: text)
-            case .grade: return vocabulary.grades.mayStart(with: text)
-            case .timescale: return text == "the" || vocabulary.timescales.mayStart(with: text)
-            case .improvements: return vocabulary.nouns.mayStart(with: text)
-            default: return true
+            case .area, .areas: return starts.contains(.area)
+            case .grade: return starts.contains(.grade)
+            case .timescale: return starts.contains(.timescale)
+            case .improvements: return starts.contains(.improvements)
+            case .service: return starts.contains(.service)
+            case .number, .count: return starts.contains(.number)
+            case .text: return true
             }
         }
     }
 
     private func run(_ elements: ArraySlice<Pattern.Element>, _ i: Int, _ bindings: Bindings, _ words: Words,
-                     anchored: Bool, qualify: Bool) -> (Bindings, Int)? {
+                     anchored: Bool, qualify: Bool, memo: inout MatchMemo) -> (Bindings, Int)? {
         guard let first = elements.first else {
             return (!anchored || i == words.count) ? (bindings, i) : nil
         }
@@ -192,15 +220,15 @@ struct PatternMatcher: Sendable {
         switch first {
         case .word(let text):
             guard i < words.count, words[i].text == text else { return nil }
-            return run(rest, i + 1, bindings, words, anchored: anchored, qualify: qualify)
+            return run(rest, i + 1, bindings, words, anchored: anchored, qualify: qualify, memo: &memo)
         case .optional(let inner):
-            if let result = run(ArraySlice(inner + rest), i, bindings, words, anchored: anchored, qualify: qualify) {
+            if let result = run(ArraySlice(inner + rest), i, bindings, words, anchored: anchored, qualify: qualify, memo: &memo) {
                 return result
             }
-            return run(rest, i, bindings, words, anchored: anchored, qualify: qualify)
+            return run(rest, i, bindings, words, anchored: anchored, qualify: qualify, memo: &memo)
         case .slot(let slot):
-            for (candidate, end) in candidates(slot, words, i, bindings, qualify: qualify) {
-                if let result = run(rest, end, candidate, words, anchored: anchored, qualify: qualify) {
+            for (candidate, end) in candidates(slot, words, i, bindings, qualify: qualify, memo: &memo) {
+                if let result = run(rest, end, candidate, words, anchored: anchored, qualify: qualify, memo: &memo) {
                     return result
                 }
             }
@@ -210,7 +238,7 @@ struct PatternMatcher: Sendable {
 
     /// The ways `slot` can match at `i`, most words first (fewest first for `{text}`).
     private func candidates(_ slot: Pattern.Slot, _ words: Words, _ i: Int, _ bindings: Bindings,
-                            qualify: Bool) -> [(Bindings, Int)] {
+                            qualify: Bool, memo: inout MatchMemo) -> [(Bindings, Int)] {
         guard i < words.count else { return [] }
         var out: [(Bindings, Int)] = []
         switch slot {
@@ -221,13 +249,13 @@ struct PatternMatcher: Sendable {
                 out.append((b, end))
             }
         case .area:
-            for area in areaCandidates(words, i, qualify: qualify) {
+            for area in areaCandidates(words, i, qualify: qualify, memo: &memo) {
                 var b = bindings
                 b.areas.append(area)
                 out.append((b, area.range.upperBound))
             }
         case .areas:
-            for (list, end) in areaListCandidates(words, i) {
+            for (list, end) in areaListCandidates(words, i, memo: &memo) {
                 var b = bindings
                 b.areas.append(contentsOf: list)
                 out.append((b, end))
@@ -291,6 +319,12 @@ struct PatternMatcher: Sendable {
     /// Plain area aliases at `i` (an optional leading "the"), and with `qualify`, the same
     /// followed by a service qualifier; longest first.
     func areaCandidates(_ words: Words, _ i: Int, qualify: Bool) -> [AreaMention] {
+        var memo = MatchMemo(words)
+        return areaCandidates(words, i, qualify: qualify, memo: &memo)
+    }
+
+    private func areaCandidates(_ words: Words, _ i: Int, qualify: Bool, memo: inout MatchMemo) -> [AreaMention] {
+        if let known = memo.areas[qualify ? 1 : 0][i] { return known }
         var out: [AreaMention] = []
         for start in words[i].text == "the" ? [i, i + 1] : [i] where start < words.count {
             for (id, end) in vocabulary.areas.matches(in: words, at: start) {
@@ -299,30 +333,38 @@ struct PatternMatcher: Sendable {
         }
         if qualify && !out.isEmpty {
             for qualifier in vocabulary.qualifiers {
-                if let (b, end) = run(qualifier.elements[...], i, Bindings(), words, anchored: false, qualify: false),
+                if let (b, end) = run(qualifier.elements[...], i, Bindings(), words, anchored: false, qualify: false, memo: &memo),
                    let area = b.areas.first {
                     out.append(AreaMention(id: area.id, service: b.service, range: i..<end))
                 }
             }
         }
-        return out.sorted { $0.range.upperBound > $1.range.upperBound }
+        let sorted = out.sorted { $0.range.upperBound > $1.range.upperBound }
+        memo.areas[qualify ? 1 : 0][i] = sorted
+        return sorted
     }
 
     /// Lists of areas joined by ",", "and", ";" at `i`, longest first; a service qualifier after
     /// the last area ("... and leadership and management for looked after children") applies
     /// to the whole list.
     func areaListCandidates(_ words: Words, _ i: Int) -> [([AreaMention], Int)] {
+        var memo = MatchMemo(words)
+        return areaListCandidates(words, i, memo: &memo)
+    }
+
+    private func areaListCandidates(_ words: Words, _ i: Int, memo: inout MatchMemo) -> [([AreaMention], Int)] {
+        if let known = memo.areaLists[i] { return known }
         var lists: [([AreaMention], Int)] = []
         var current: [AreaMention] = []
         var position = i
         while position < words.count {
-            guard let area = areaCandidates(words, position, qualify: false).first else { break }
+            guard let area = areaCandidates(words, position, qualify: false, memo: &memo).first else { break }
             current.append(area)
             var end = area.range.upperBound
             // A qualifier on the last area so far qualifies the list so far.
             var qualified = current
             for qualifier in vocabulary.qualifiers {
-                if let (b, qEnd) = run(qualifier.elements[...], area.range.lowerBound, Bindings(), words, anchored: false, qualify: false),
+                if let (b, qEnd) = run(qualifier.elements[...], area.range.lowerBound, Bindings(), words, anchored: false, qualify: false, memo: &memo),
                    qEnd > end, let service = b.service {
                     qualified = current.map { AreaMention(id: $0.id, service: service, range: $0.range) }
                     end = qEnd
@@ -337,6 +379,57 @@ struct PatternMatcher: Sendable {
             if next == end { break }
             position = next
         }
-        return lists.reversed()
+        let result = Array(lists.reversed())
+        memo.areaLists[i] = result
+        return result
+    }
+}
+
+/// What the vocabulary slots match at each word of one text, filled in as patterns ask.
+///
+/// Valid for one `Words` and one matcher (the service aliases it allows change what a
+/// qualified area is): make one per text and matcher.
+struct MatchMemo {
+    struct Starts: OptionSet {
+        let rawValue: UInt8
+        static let area = Starts(rawValue: 1)
+        static let grade = Starts(rawValue: 2)
+        static let timescale = Starts(rawValue: 4)
+        static let improvements = Starts(rawValue: 8)
+        static let service = Starts(rawValue: 16)
+        static let number = Starts(rawValue: 32)
+        static let known = Starts(rawValue: 128)
+    }
+
+    private var starts: [Starts]
+    /// Area candidates at each word: [0] plain, [1] with service qualifiers.
+    fileprivate var areas: [[[AreaMention]?]]
+    fileprivate var areaLists: [[([AreaMention], Int)]?]
+
+    init(_ words: Words) {
+        starts = Array(repeating: [], count: words.count)
+        areas = Array(repeating: Array(repeating: nil, count: words.count), count: 2)
+        areaLists = Array(repeating: nil, count: words.count)
+    }
+
+    /// Which slots can start at word `i`: an area or service (after an optional "the"), a
+    /// grade, a timescale (after "the" when there is one), an improvement noun, a number.
+    fileprivate mutating func starts(at i: Int, _ words: Words, _ matcher: PatternMatcher) -> Starts {
+        if starts[i].contains(.known) { return starts[i] }
+        let vocabulary = matcher.vocabulary
+        var found: Starts = .known
+        let text = words[i].text
+        let afterThe = text == "the" && i + 1 < words.count ? words[i + 1].text : nil
+        let services = matcher.allServiceAliases ? vocabulary.allServices : vocabulary.services
+        if services.mayStart(with: text) || afterThe.map(services.mayStart(with:)) == true { found.insert(.service) }
+        if !matcher.numberCandidates(words, i).isEmpty { found.insert(.number) }
+        if vocabulary.areas.mayStart(with: text) || afterThe.map(vocabulary.areas.mayStart(with:)) == true { found.insert(.area) }
+        if vocabulary.grades.mayStart(with: text) { found.insert(.grade) }
+        if text == "the" ? afterThe.map(vocabulary.timescales.mayStart(with:)) == true : vocabulary.timescales.mayStart(with: text) {
+            found.insert(.timescale)
+        }
+        if vocabulary.nouns.mayStart(with: text) { found.insert(.improvements) }
+        starts[i] = found
+        return found
     }
 }

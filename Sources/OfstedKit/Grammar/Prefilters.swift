@@ -5,6 +5,9 @@ struct Prefilters: Sendable {
     /// The keys of `sectionHeadings`, `serviceHeadings`, `timescaleHeadings` and `areaLabels`, and
     /// the section and service keys that start with "the" without it: `isVocabularyHeading`.
     var vocabularyHeadings: Set<String> = []
+    /// The first word of every key in `vocabularyHeadings`: the first word of a section,
+    /// service, timescale or area heading, and of a graded heading (an area label and grade).
+    var headingFirstWords: Set<String> = []
     /// The last word of every grade phrase: a graded heading ends with one.
     var gradePhraseLastWords: Set<String> = []
     /// The first word of every furniture line and prefix: boilerplate starts with one.
@@ -19,8 +22,15 @@ struct Prefilters: Sendable {
     var improvementNouns = WordPrefilter(words: [])
     /// A word every reference pattern ("Area for Improvement 8") needs.
     var references = WordPrefilter(words: [])
+    /// The first words of the authorities' names, written with a capital.
+    var authorityNames = WordPrefilter(words: [])
 
     init() {}
+
+    /// Whether a heading key starting with `word` may be one of the grammar's headings or labels.
+    func mayStartHeading(_ word: String) -> Bool {
+        headingFirstWords.contains(word) || headingFirstWords.contains("")
+    }
 
     init(_ grammar: Grammar) {
         for key in grammar.sectionHeadings.keys { vocabularyHeadings.insert(key) }
@@ -30,6 +40,7 @@ struct Prefilters: Sendable {
         for key in Array(grammar.sectionHeadings.keys) + Array(grammar.serviceHeadings.keys) where key.hasPrefix("the ") {
             vocabularyHeadings.insert(String(key.dropFirst(4)))
         }
+        for key in vocabularyHeadings { headingFirstWords.insert(key.split(separator: " ").first.map(String.init) ?? "") }
         for phrase in grammar.gradePhrases.keys {
             if let last = phrase.split(separator: " ").last { gradePhraseLastWords.insert(String(last)) }
         }
@@ -43,6 +54,7 @@ struct Prefilters: Sendable {
         improvementNouns = WordPrefilter(words: grammar.vocabulary.nouns.firstWords)
         let required = grammar.referencePatterns.map(\.requiredWords)
         references = required.contains(where: \.isEmpty) ? .anyText : WordPrefilter(words: required.map { $0[0] })
+        authorityNames = WordPrefilter(words: grammar.authorities.index.firstWords, capitalized: true)
     }
 }
 
@@ -52,7 +64,7 @@ struct Prefilters: Sendable {
 /// there; `true` means lex the text and look.
 ///
 /// (Two words come from other bytes: the Kelvin sign, the one non-ASCII scalar that lowercases
-/// to an ASCII letter, may be the "k" of any word, and "&" is the word "and".)
+/// to an ASCII letter, may be the "k" of any word, and "&" is the word "and", never capitalized.)
 struct WordPrefilter: Sendable {
     /// The words' leading ASCII letters and digits, lowercased, by their first byte.
     private var heads: [[[UInt8]]] = Array(repeating: [], count: 128)
@@ -60,6 +72,8 @@ struct WordPrefilter: Sendable {
     private var withAnd = false
     /// A word with no leading ASCII letter or digit: any text may hold it.
     private var anyText = false
+    /// Only words written with a capital count (the run starts with A-Z).
+    private var capitalized = false
 
     /// A filter that lets every text through.
     static var anyText: WordPrefilter {
@@ -68,7 +82,8 @@ struct WordPrefilter: Sendable {
         return filter
     }
 
-    init(words: [String]) {
+    init(words: [String], capitalized: Bool = false) {
+        self.capitalized = capitalized
         for word in words {
             let head = Array(word.utf8.prefix { Self.isAlphanumeric($0) })
             guard let first = head.first else {
@@ -85,14 +100,14 @@ struct WordPrefilter: Sendable {
         if anyText { return true }
         return text.utf8.withContiguousBytes { bytes in
             if withK && Self.hasKelvinSign(bytes) { return true }
-            if withAnd && bytes.contains(0x26) { return true }
+            if withAnd && !capitalized && bytes.contains(0x26) { return true }
             let count = bytes.count
             var previousIsAlphanumeric = false
             for i in 0..<count {
                 let byte = bytes[i]
                 let alphanumeric = Self.isAlphanumeric(byte | (byte >= 0x41 && byte <= 0x5A ? 0x20 : 0))
                 defer { previousIsAlphanumeric = alphanumeric }
-                guard alphanumeric, !previousIsAlphanumeric else { continue }
+                guard alphanumeric, !previousIsAlphanumeric, !capitalized || (byte >= 0x41 && byte <= 0x5A) else { continue }
                 let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
                 for head in heads[Int(lower)] where i + head.count <= count {
                     var j = 1

@@ -35,7 +35,7 @@ struct RuleFile: Sendable {
     static func parse(_ text: String, name: String) throws(GrammarError) -> RuleFile {
         var records: [Record] = []
         var lineNumber = 0
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+        for rawLine in lines(of: text) {
             lineNumber += 1
             let line = rawLine.trimmingTrailingWhitespace()
             let content = line.drop(while: { $0 == " " || $0 == "\t" })
@@ -75,6 +75,29 @@ struct RuleFile: Sendable {
             records[records.count - 1].fields.append(Field(key: key, value: value, line: lineNumber))
         }
         return RuleFile(name: name, records: records)
+    }
+
+    /// The lines of `text`, split at LF, CRLF and CR: what splitting the characters "\n", "\r\n"
+    /// and "\r" gives (a line feed or carriage return is always a character of its own), found
+    /// in the bytes.
+    private static func lines(of text: String) -> [Substring] {
+        var lines: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            guard byte == 0x0A || byte == 0x0D else {
+                index = utf8.index(after: index)
+                continue
+            }
+            lines.append(text[start..<index])
+            index = utf8.index(after: index)
+            if byte == 0x0D, index < utf8.endIndex, utf8[index] == 0x0A { index = utf8.index(after: index) }
+            start = index
+        }
+        lines.append(text[start..<utf8.endIndex])
+        return lines
     }
 
     private static func isIdentifier(_ text: Substring) -> Bool {

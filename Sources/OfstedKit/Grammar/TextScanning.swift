@@ -49,44 +49,49 @@ extension StringProtocol {
 
     /// How many pieces `split(separator: " ")` gives: the runs of characters between spaces.
     func spaceSeparatedCount() -> Int {
-        var count = 0
-        forEachSpaceSeparatedRun { _ in count += 1 }
-        return count
+        utf8.withContiguousBytes { bytes in
+            var count = 0
+            var inRun = false
+            for i in 0..<bytes.count {
+                if bytes[i] == 0x20 && isSpaceCharacter(at: i, bytes) {
+                    inRun = false
+                } else if !inRun {
+                    count += 1
+                    inRun = true
+                }
+            }
+            return count
+        }
     }
 
     /// The last piece `split(separator: " ")` gives, if any.
     func lastSpaceSeparatedPiece() -> SubSequence? {
-        var last: Range<Int>?
-        forEachSpaceSeparatedRun { last = $0 }
-        guard let last else { return nil }
-        let start = utf8.index(utf8.startIndex, offsetBy: last.lowerBound)
-        return self[start..<utf8.index(start, offsetBy: last.count)]
+        let range: Range<Int>? = utf8.withContiguousBytes { bytes in
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == 0x20, isSpaceCharacter(at: end - 1, bytes) { end -= 1 }
+            guard end > 0 else { return nil }
+            var start = end - 1
+            while start > 0, !(bytes[start - 1] == 0x20 && isSpaceCharacter(at: start - 1, bytes)) { start -= 1 }
+            return start..<end
+        }
+        guard let range else { return nil }
+        let start = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+        return self[start..<utf8.index(start, offsetBy: range.count)]
     }
 
-    /// Calls `body` with the UTF-8 offsets of each run of characters between space characters.
-    /// A space byte is a space character unless a non-ASCII neighbour joins it to another
-    /// character (a combining mark after it, a prepended mark before it).
-    private func forEachSpaceSeparatedRun(_ body: (Range<Int>) -> Void) {
-        let isSeparator: (Int, UnsafeBufferPointer<UInt8>) -> Bool = { i, bytes in
-            guard bytes[i] == 0x20 else { return false }
-            let before = i > 0 ? bytes[i - 1] : 0
-            let after = i + 1 < bytes.count ? bytes[i + 1] : 0
-            if before < 0x80 && after < 0x80 { return true }
-            let here = self.utf8.index(self.utf8.startIndex, offsetBy: i)
-            return String.Index(here, within: self) != nil && String.Index(self.utf8.index(after: here), within: self) != nil
-        }
-        utf8.withContiguousBytes { bytes in
-            var runStart = -1
-            for i in 0..<bytes.count {
-                if isSeparator(i, bytes) {
-                    if runStart >= 0 { body(runStart..<i) }
-                    runStart = -1
-                } else if runStart < 0 {
-                    runStart = i
-                }
-            }
-            if runStart >= 0 { body(runStart..<bytes.count) }
-        }
+    /// Whether the space byte at `i` is a space character: it is unless a non-ASCII neighbour
+    /// joins it to another character (a combining mark after it, a prepended mark before it).
+    private func isSpaceCharacter(at i: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let before = i > 0 ? bytes[i - 1] : 0
+        let after = i + 1 < bytes.count ? bytes[i + 1] : 0
+        if before < 0x80 && after < 0x80 { return true }
+        let here = utf8.index(utf8.startIndex, offsetBy: i)
+        return String.Index(here, within: self) != nil && String.Index(utf8.index(after: here), within: self) != nil
+    }
+
+    /// Whether one of the UTF-8 bytes satisfies `predicate` (a loop over contiguous bytes).
+    func containsByte(where predicate: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousBytes { $0.contains(where: predicate) }
     }
 }
 

@@ -56,96 +56,145 @@ struct Words: Sendable {
     var key: String { words.map(\.text).joined(separator: " ") }
 
     private static func lex(_ bytes: UnsafeBufferPointer<UInt8>) -> [Word] {
+        var lexer = Lexer(bytes: bytes)
+        lexer.run()
+        return lexer.words
+    }
+
+    /// The lexer's state while it reads one text.
+    private struct Lexer {
+        let bytes: UnsafeBufferPointer<UInt8>
         var words: [Word] = []
-        words.reserveCapacity(bytes.count / 6 + 1)
-        // The word being read, lowercased, as UTF-8.
+        /// The word being read, lowercased, as UTF-8.
         var current: [UInt8] = []
-        current.reserveCapacity(32)
         var start = 0
         var capitalized = false
-        // Whether the last scalar of `current` is numeric (for "4.3").
+        /// Whether the last scalar of `current` is numeric (for "4.3").
         var lastIsNumeric = false
-        // Whether the scalar before the one being read is a word character (for "well-being").
+        /// Whether the scalar before the one being read is a word character (for "well-being").
         var previousIsWord = false
-        func flush(_ end: Int) {
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+            words.reserveCapacity(bytes.count / 6 + 1)
+            current.reserveCapacity(32)
+        }
+
+        mutating func flush(_ end: Int) {
             if !current.isEmpty {
                 words.append(Word(text: String(decoding: current, as: UTF8.self), start: start, end: end, capitalized: capitalized))
                 current.removeAll(keepingCapacity: true)
             }
         }
-        func punctuation(_ text: String, _ i: Int, _ length: Int) {
+
+        mutating func punctuation(_ text: String, _ i: Int, _ length: Int) {
             words.append(Word(text: text, start: i, end: i + length, capitalized: false))
         }
-        let count = bytes.count
-        var i = 0
-        while i < count {
-            let byte = bytes[i]
-            // ASCII letters and digits: the common case.
-            if byte < 0x80 {
-                let isUpper = byte >= 0x41 && byte <= 0x5A
-                if isUpper || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+
+        mutating func run() {
+            let count = bytes.count
+            var i = 0
+            while i < count {
+                let byte = bytes[i]
+                // ASCII letters and digits: the common case.
+                if byte < 0x80, Self.isASCIIWordByte(byte) {
                     if current.isEmpty {
+                        // A word starts: read its ASCII run, and when what follows cannot
+                        // continue it (an apostrophe, a decimal point, a non-ASCII letter
+                        // could), make the word straight from the bytes.
+                        var end = i + 1
+                        while end < count, Self.isASCIIWordByte(bytes[end]) { end += 1 }
+                        let lastIsDigit = bytes[end - 1] <= 0x39
+                        let next = end < count ? bytes[end] : 0x20
+                        let ends = next < 0x80 && next != 0x27 && next != 0x60 && (next != 0x2E || !lastIsDigit)
+                        if ends {
+                            words.append(Word(text: Self.lowercasedASCII(bytes, i..<end), start: i, end: end,
+                                              capitalized: byte >= 0x41 && byte <= 0x5A))
+                            previousIsWord = true
+                            i = end
+                            continue
+                        }
                         start = i
-                        capitalized = isUpper
+                        capitalized = byte >= 0x41 && byte <= 0x5A
+                        for j in i..<end { current.append(Self.lowercased(bytes[j])) }
+                        lastIsNumeric = lastIsDigit
+                        previousIsWord = true
+                        i = end
+                        continue
                     }
-                    current.append(isUpper ? byte + 32 : byte)
+                    current.append(Self.lowercased(byte))
                     lastIsNumeric = byte <= 0x39
                     previousIsWord = true
                     i += 1
                     continue
                 }
-            }
-            let (scalar, length) = Self.decode(bytes, at: i)
-            if byte >= 0x80, scalar.isWordCharacter {
-                if current.isEmpty {
-                    start = i
-                    capitalized = scalar.properties.isUppercase
+                let (scalar, length) = Words.decode(bytes, at: i)
+                if byte >= 0x80, scalar.isWordCharacter {
+                    if current.isEmpty {
+                        start = i
+                        capitalized = scalar.properties.isUppercase
+                    }
+                    let lower = scalar.properties.lowercaseMapping
+                    current.append(contentsOf: lower.utf8)
+                    lastIsNumeric = lower.unicodeScalars.last?.properties.numericType != nil
+                    previousIsWord = true
+                    i += length
+                    continue
                 }
-                let lower = scalar.properties.lowercaseMapping
-                current.append(contentsOf: lower.utf8)
-                lastIsNumeric = lower.unicodeScalars.last?.properties.numericType != nil
-                previousIsWord = true
-                i += length
-                continue
-            }
-            let next = i + length
-            switch scalar {
-            case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`":
-                // An apostrophe inside a word ("children's") belongs to it; elsewhere it quotes.
-                if !current.isEmpty && Self.isWordScalar(bytes, at: next) {
-                    current.append(0x27)
-                    lastIsNumeric = false
-                } else {
+                let next = i + length
+                switch scalar {
+                case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`":
+                    // An apostrophe inside a word ("children's") belongs to it; elsewhere it quotes.
+                    if !current.isEmpty && Words.isWordScalar(bytes, at: next) {
+                        current.append(0x27)
+                        lastIsNumeric = false
+                    } else {
+                        flush(i)
+                    }
+                case ".":
+                    // "4.3" and "1.0" are one word; a full stop elsewhere only separates.
+                    if !current.isEmpty, lastIsNumeric, next < count, Words.decode(bytes, at: next).0.properties.numericType != nil {
+                        current.append(0x2E)
+                        lastIsNumeric = false
+                    } else {
+                        flush(i)
+                    }
+                case "-", "\u{2010}", "\u{2011}":
                     flush(i)
-                }
-            case ".":
-                // "4.3" and "1.0" are one word; a full stop elsewhere only separates.
-                if !current.isEmpty, lastIsNumeric, next < count, Self.decode(bytes, at: next).0.properties.numericType != nil {
-                    current.append(0x2E)
-                    lastIsNumeric = false
-                } else {
+                    if !(previousIsWord && Words.isWordScalar(bytes, at: next)) { punctuation("-", i, length) }
+                case "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}":
                     flush(i)
+                    punctuation("-", i, length)
+                case ",": flush(i); punctuation(",", i, length)
+                case ";": flush(i); punctuation(";", i, length)
+                case ":": flush(i); punctuation(":", i, length)
+                case "(", "[": flush(i); punctuation("(", i, length)
+                case ")", "]": flush(i); punctuation(")", i, length)
+                case "/": flush(i); punctuation("/", i, length)
+                case "&": flush(i); punctuation("and", i, length)
+                default: flush(i)
                 }
-            case "-", "\u{2010}", "\u{2011}":
-                flush(i)
-                if !(previousIsWord && Self.isWordScalar(bytes, at: next)) { punctuation("-", i, length) }
-            case "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}":
-                flush(i)
-                punctuation("-", i, length)
-            case ",": flush(i); punctuation(",", i, length)
-            case ";": flush(i); punctuation(";", i, length)
-            case ":": flush(i); punctuation(":", i, length)
-            case "(", "[": flush(i); punctuation("(", i, length)
-            case ")", "]": flush(i); punctuation(")", i, length)
-            case "/": flush(i); punctuation("/", i, length)
-            case "&": flush(i); punctuation("and", i, length)
-            default: flush(i)
+                previousIsWord = false
+                i = next
             }
-            previousIsWord = false
-            i = next
+            flush(count)
         }
-        flush(count)
-        return words
+
+        @inline(__always)
+        static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+        }
+
+        @inline(__always)
+        static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
+
+        /// An ASCII run as a lowercased string.
+        static func lowercasedASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+            String(unsafeUninitializedCapacity: range.count) { buffer in
+                for (k, j) in range.enumerated() { buffer[k] = lowercased(bytes[j]) }
+                return range.count
+            }
+        }
     }
 
     /// The scalar at byte `i` of well-formed UTF-8, and its length in bytes.
@@ -165,7 +214,7 @@ struct Words: Sendable {
     }
 
     /// Whether the scalar at byte `i` (if any) is a word character.
-    private static func isWordScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+    fileprivate static func isWordScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
         guard i < bytes.count else { return false }
         return decode(bytes, at: i).0.isWordCharacter
     }
@@ -199,6 +248,9 @@ struct PhraseIndex<Value: Sendable>: Sendable {
     }
 
     private var byFirst: [String: [Entry]] = [:]
+    /// For each first byte of a first word, a bit for each length (up to 63 bytes) of the first
+    /// words with it: most words of a text are ruled out here, before hashing them.
+    private var firstWordShapes = [UInt64](repeating: 0, count: 256)
 
     var isEmpty: Bool { byFirst.isEmpty }
 
@@ -209,11 +261,21 @@ struct PhraseIndex<Value: Sendable>: Sendable {
         let position = entries.firstIndex(where: { $0.words.count < words.count }) ?? entries.count
         entries.insert(Entry(words: words, value: value), at: position)
         byFirst[first] = entries
+        if let byte = first.utf8.first { firstWordShapes[Int(byte)] |= Self.lengthBit(first) }
+    }
+
+    private static func lengthBit(_ word: String) -> UInt64 { 1 << UInt64(min(word.utf8.count, 63)) }
+
+    /// The phrases that start with `word`.
+    private func entries(startingWith word: String) -> [Entry]? {
+        guard let byte = word.utf8.first else { return byFirst[word] }
+        guard firstWordShapes[Int(byte)] & Self.lengthBit(word) != 0 else { return nil }
+        return byFirst[word]
     }
 
     /// Every phrase that matches `words` at `index`, longest first, with the index after it.
     func matches(in words: Words, at index: Int) -> [(value: Value, end: Int)] {
-        guard index < words.count, let entries = byFirst[words[index].text] else { return [] }
+        guard index < words.count, let entries = entries(startingWith: words[index].text) else { return [] }
         var result: [(Value, Int)] = []
         for entry in entries where matchesEntry(entry, words, index) {
             result.append((entry.value, index + entry.words.count))
@@ -223,7 +285,7 @@ struct PhraseIndex<Value: Sendable>: Sendable {
 
     /// The longest phrase that matches `words` at `index`.
     func longest(in words: Words, at index: Int) -> (value: Value, end: Int)? {
-        guard index < words.count, let entries = byFirst[words[index].text] else { return nil }
+        guard index < words.count, let entries = entries(startingWith: words[index].text) else { return nil }
         for entry in entries where matchesEntry(entry, words, index) {
             return (entry.value, index + entry.words.count)
         }
@@ -231,7 +293,7 @@ struct PhraseIndex<Value: Sendable>: Sendable {
     }
 
     /// True when some phrase starts with this word (a cheap pre-filter).
-    func mayStart(with word: String) -> Bool { byFirst[word] != nil }
+    func mayStart(with word: String) -> Bool { entries(startingWith: word) != nil }
 
     /// The words phrases start with.
     var firstWords: [String] { Array(byFirst.keys) }

@@ -47,25 +47,32 @@ struct Tokenizer: Sendable {
             return lexed
         }
 
-        /// `tokenizer.headingKey(tokens[index].text)`.
-        mutating func key(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> String? {
+        /// `tokenizer.headingKey(tokens[index].text)` when it may be a key of the grammar's
+        /// heading tables (its first word starts one), else nil: for looking up in those tables.
+        mutating func vocabularyKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> String? {
             if let known = keys[index] { return known }
             let text = tokens[index].text
-            // A footnote to strip ends the text with a digit: only then is the key not made
-            // of the words already lexed.
-            let key = Tokenizer.mayEndWithFootnote(text) ? tokenizer.headingKey(text) : Tokenizer.headingKey(words(tokens, index))
+            let key: String?
+            if Tokenizer.mayEndWithFootnote(text) {
+                // A footnote to strip: the key is not made of the words already lexed.
+                key = tokenizer.headingKey(text)
+            } else {
+                let lexed = words(tokens, index)
+                key = lexed.count > Tokenizer.maxHeadingWords ? nil : tokenizer.vocabularyKey(lexed.words.map(\.text))
+            }
             keys[index] = key
             return key
         }
 
-        /// `tokenizer.headingKey(tokens[first].text + " " + tokens[second].text)`: the words of
-        /// the two lines one after the other, since a space separates words whichever side of it.
+        /// `tokenizer.headingKey(tokens[first].text + " " + tokens[second].text)` as
+        /// `vocabularyKey` gives it: from the words of the two lines one after the other, since
+        /// a space separates words whichever side of it.
         mutating func pairKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ first: Int, _ second: Int) -> String? {
             let a = tokens[first].text, b = tokens[second].text
             guard !a.isEmpty, !b.isEmpty, !Tokenizer.mayEndWithFootnote(b) else { return tokenizer.headingKey(a + " " + b) }
             let x = words(tokens, first), y = words(tokens, second)
             guard x.count + y.count <= Tokenizer.maxHeadingWords else { return nil }
-            return Tokenizer.headingKey(x.words.map(\.text) + y.words.map(\.text))
+            return tokenizer.vocabularyKey(x.words.map(\.text) + y.words.map(\.text))
         }
 
         /// `Words.normalize(tokens[first].text + " " + tokens[second].text).joined(separator: " ")`.
@@ -86,8 +93,8 @@ struct Tokenizer: Sendable {
     func classify(_ raw: String, number line: Int) -> Token {
         var scalars = Substring(raw)
         // Control characters other than tab read as spaces; a BOM or zero-width space as nothing.
-        // (Only a line with a control byte or a non-ASCII one can hold any of them.)
-        if raw.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 >= 0x80 }), raw.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0xFEFF || $0.value == 0x200B || $0.value == 0xA0 }) {
+        // (Only a line with a control byte, or the lead byte of U+00A0, U+200B or U+FEFF, can.)
+        if raw.containsByte(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0xC2 || $0 == 0xE2 || $0 == 0xEF }), raw.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0xFEFF || $0.value == 0x200B || $0.value == 0xA0 }) {
             var cleaned = String.UnicodeScalarView()
             for scalar in raw.unicodeScalars {
                 if scalar.value == 0xFEFF || scalar.value == 0x200B { continue }
@@ -187,10 +194,10 @@ struct Tokenizer: Sendable {
     /// Cells when the line is a table row: tab-separated, HTML `<td>`, markdown `| a | b |`, or
     /// columns laid out with runs of three or more spaces.
     static func tableCells(_ line: Substring) -> [Substring]? {
-        if line.utf8.contains(0x09) {  // a tab is always a character of its own
+        if line.containsByte(where: { $0 == 0x09 }) {  // a tab is always a character of its own
             return line.split(separator: "\t", omittingEmptySubsequences: false)
         }
-        if line.utf8.contains(0x3C), let tdRange = line.range(of: "<td", options: .caseInsensitive) {
+        if line.containsByte(where: { $0 == 0x3C }), let tdRange = line.range(of: "<td", options: .caseInsensitive) {
             var cells: [Substring] = []
             var rest = line[tdRange.lowerBound...]
             while let start = rest.range(of: "<td", options: .caseInsensitive) {
@@ -233,10 +240,14 @@ struct Tokenizer: Sendable {
 
     /// "24." → 24; "4.3" → 4.3; "(ii)" → ii; "1.0" → 1.0; a bare integer only when alone on the line.
     static func numberPrefix(_ text: Substring) -> (String, Substring)? {
-        // An item number starts with "(", a digit or a lower-case letter.
-        guard let first = text.utf8.first, first == 0x28 || (first >= 0x30 && first <= 0x39) || (first >= 0x61 && first <= 0x7A) else {
+        // An item number starts with "(", a digit or a lower-case letter; letters ("ii)", "(a)")
+        // are closed by ")" within the first eight bytes.
+        let head = text.utf8.prefix(8)
+        guard let first = head.first, first == 0x28 || (first >= 0x30 && first <= 0x39) || (first >= 0x61 && first <= 0x7A) else {
             return nil
         }
+        let letterFirst = first >= 0x61 || (first == 0x28 && head.dropFirst().first.map { $0 >= 0x61 && $0 <= 0x7A } == true)
+        if letterFirst, !head.contains(0x29) { return nil }
         let scalars = Array(text.unicodeScalars.prefix(12))
         var i = 0
         var parenthesised = false
@@ -248,7 +259,7 @@ struct Tokenizer: Sendable {
         var components = 0
         var dotted = false
         var trailingPunctuation = false
-        while i < scalars.count, scalars[i].properties.numericType != nil, scalars[i].isASCII {
+        while i < scalars.count, scalars[i].isASCII, ("0"..."9").contains(scalars[i]) {  // ASCII and numeric: a digit
             var length = 0
             while i < scalars.count, scalars[i].isASCII, ("0"..."9").contains(scalars[i]) {
                 i += 1
@@ -304,8 +315,9 @@ struct Tokenizer: Sendable {
 
     /// Strips markdown emphasis, links, HTML tags and entities, and collapses whitespace.
     static func clean(_ text: Substring) -> (text: String, markup: [String]) {
-        let needsWork = text.unicodeScalars.contains { scalar in
-            scalar == "<" || scalar == "*" || scalar == "_" || scalar == "[" || scalar == "\\" || scalar == "&" || scalar == "\t"
+        // (ASCII scalars are single bytes in UTF-8, and no other scalar has those bytes.)
+        let needsWork = text.containsByte { byte in
+            byte == 0x3C || byte == 0x2A || byte == 0x5F || byte == 0x5B || byte == 0x5C || byte == 0x26 || byte == 0x09
         } || text.containsASCII("  ")
         if !needsWork {
             return (String(text.drop(while: { $0 == " " }).trimmingTrailingWhitespace()), [])
@@ -466,7 +478,7 @@ struct Tokenizer: Sendable {
             if standsApart, isGradePhrase(words.key) {
                 tokens[index].grade = .bare
             } else if words.count <= 8, words.words.contains(where: { $0.text == "grade" }),
-                      cellPatterns.contains(where: { matcher.matchWhole($0, words) != nil }) {
+                      matcher.matchesWhole(anyOf: cellPatterns, words) {
                 tokens[index].grade = words[0].text == "grade" ? .numbered : (standsApart ? .bare : nil)
             }
             index += 1
@@ -562,9 +574,15 @@ struct Tokenizer: Sendable {
 
     /// A line's text with digits and spacing removed, for spotting running headers.
     private static func furnitureKey(_ token: Token) -> String {
+        let text = token.kind == .tableRow ? token.cells.joined(separator: " ") : token.text
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: the letters, lowercased, are the bytes A-Z and a-z.
+            return String(decoding: text.utf8.compactMap { byte in
+                byte >= 0x61 && byte <= 0x7A ? byte : byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : nil
+            }, as: UTF8.self)
+        }
         var key = ""
-        for character in (token.kind == .tableRow ? token.cells.joined(separator: " ") : token.text).lowercased()
-        where character.isLetter {
+        for character in text.lowercased() where character.isLetter {
             key.append(character)
         }
         return key
@@ -578,7 +596,7 @@ struct Tokenizer: Sendable {
         var index = 0
         while index < tokens.count {
             defer { index += 1 }
-            guard tokens[index].isContent, let key = lexed.key(self, tokens, index),
+            guard tokens[index].isContent, let key = lexed.vocabularyKey(self, tokens, index),
                   let sections = grammar.sectionHeadings[key], sections.contains(where: { grammar.sections[$0].role == .contents }) else { continue }
             var i = index + 1
             var titles: [Int] = []
@@ -694,7 +712,7 @@ struct Tokenizer: Sendable {
         let first = tokens[content[j]]
         guard first.kind == .text || first.kind == .numbered || first.kind == .heading, first.grade == nil,
               !first.text.isEmpty, first.text.hasAtMostCharacters(100) else { return nil }
-        if let key = lexed.key(self, tokens, content[j]), grammar.areaLabels[key] != nil { return [content[j]] }
+        if let key = lexed.vocabularyKey(self, tokens, content[j]), grammar.areaLabels[key] != nil { return [content[j]] }
         if j + 1 < content.count, content[j + 1] == content[j] + 1 {
             let second = tokens[content[j + 1]]
             if second.kind == .text, second.grade == nil, let key = lexed.pairKey(self, tokens, content[j], content[j + 1]),
@@ -717,7 +735,7 @@ struct Tokenizer: Sendable {
             // A line that carries on the sentence above it is not a heading ("… children looked
             // after and care leavers" / "and" / "Review of the effectiveness of the LSCB").
             if index > 0, continuesSentence(tokens[index - 1]) { continue }
-            if let key = lexed.key(self, tokens, index), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
+            if let key = lexed.vocabularyKey(self, tokens, index), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
                !carriesTitle(key) {
                 if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
                 tokens[index].kind = .heading
@@ -794,14 +812,27 @@ struct Tokenizer: Sendable {
 
     /// The heading key of normalized words.
     static func headingKey(_ normalized: [String]) -> String? {
-        var words = normalized
+        headingKeyWords(normalized)?.joined(separator: " ")
+    }
+
+    /// The heading key of normalized words when its first word starts a key of the grammar's
+    /// heading tables (sections, services, timescales, area labels), else nil.
+    func vocabularyKey(_ normalized: [String]) -> String? {
+        guard let words = Self.headingKeyWords(normalized), grammar.prefilters.mayStartHeading(words[words.startIndex]) else { return nil }
+        return words.joined(separator: " ")
+    }
+
+    /// The words of the heading key among normalized words.
+    static func headingKeyWords(_ words: [String]) -> ArraySlice<String>? {
         guard !words.isEmpty, words.count <= Self.maxHeadingWords else { return nil }
-        while let last = words.last, [":", "-", "/", ",", ";"].contains(last) { words.removeLast() }
-        if words.first == "section", words.count > 2, Int(words[1]) != nil {
-            words.removeFirst(words[2] == ":" ? 3 : 2)
+        var upper = words.count
+        while upper > 0, [":", "-", "/", ",", ";"].contains(words[upper - 1]) { upper -= 1 }
+        var lower = 0
+        if upper - lower > 2, words[lower] == "section", Int(words[lower + 1]) != nil {
+            lower += words[lower + 2] == ":" ? 3 : 2
         }
-        if words.first == "the", words.count > 1 { words.removeFirst() }
-        return words.isEmpty ? nil : words.joined(separator: " ")
+        if upper - lower > 1, words[lower] == "the" { lower += 1 }
+        return lower < upper ? words[lower..<upper] : nil
     }
 
     /// Whether a heading key is an area with its grade: "the experiences and progress of
