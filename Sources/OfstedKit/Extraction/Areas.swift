@@ -310,14 +310,17 @@ private struct AreaWalker {
             pending = nil
         } else if let frame = top, frame.improvements, !frame.consumed {
             take = true
-        } else if let runOn, let first = list.items.first?.number.flatMap({ Int($0) }), first == runOn.next {
+        } else if let runOn, let first = list.items.first, first.number.flatMap({ Int($0) }) == runOn.next,
+                  grammar.readsLikeRecommendation(first.fullText) {
             take = true
             runOnContext = (runOn.timescale, runOn.service)
         }
         self.runOn = nil
         var tookAny = false
         for item in list.items {
-            if let itemIntroducer = self.introducer(item.text) {
+            // In a list of areas, a recommendation with its own sub-points ("Implement the
+            // following areas for improvement …:" and bullets) is one area, its points joined.
+            if let itemIntroducer = self.introducer(item.text), !(take && !item.children.isEmpty) {
                 noteCue(item.text)
                 if !item.children.isEmpty {
                     // "7. The key areas for improvement ... were identified as:" with its areas nested under it.
@@ -358,10 +361,11 @@ private struct AreaWalker {
         }
     }
 
-    /// A short label over a group of recommendations ("Missing Children", "Adoption").
+    /// A short label over a group of recommendations ("Missing Children", "Educational
+    /// outcomes for looked after children").
     static func isTopicLabel(_ text: String) -> Bool {
         guard let last = text.last, !".:;,".contains(last) else { return false }
-        return text.split(separator: " ").count <= 4
+        return text.split(separator: " ").count <= 8
     }
 
     /// Marks the current improvement section, and any it sits in, as having given its list.

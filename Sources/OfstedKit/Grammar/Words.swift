@@ -101,7 +101,7 @@ struct Words: Sendable {
                 if !(isWordScalar(i - 1) && isWordScalar(i + 1)) {
                     words.append(Word(text: "-", start: i, end: i + 1, capitalized: false))
                 }
-            case "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}":
+            case "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}", "\u{2500}", "\u{2501}", "\u{FE58}", "\u{FE63}", "\u{FF0D}":
                 flush(i)
                 words.append(Word(text: "-", start: i, end: i + 1, capitalized: false))
             case ",", ";", ":", "(", ")", "/":

@@ -97,6 +97,7 @@ struct Tokenizer: Sendable {
             var token = itemToken(rest, line: line, indent: indent)
             token.kind = .numbered
             token.number = number
+            token.bareNumber = rest.isEmpty && content.trimmingTrailingWhitespace().allSatisfy(\.isNumber)
             // "2.0 History of the Review": a section-numbered short line is a heading.
             if number.hasSuffix(".0"), !token.text.isEmpty, Self.looksLikeHeading(token.text) {
                 token.kind = .heading
@@ -456,6 +457,7 @@ struct Tokenizer: Sendable {
                 }
             }
         }
+        markStrayPageNumbers(&tokens)
         // A running header or footer repeats on several lines across a good share of pages; a
         // heading that happens to start two pages ("Executive summary") does not, nor does the
         // one line of a short page that falls in two zones.
@@ -481,8 +483,48 @@ struct Tokenizer: Sendable {
         }
     }
 
+    /// Page numbers that pdftotext printed away from the page's edge ("9." / "4" / the rest of
+    /// item 9): once the numbers found beside page breaks show how pages are numbered, a lone
+    /// number anywhere on a page that equals that page's expected number is furniture too.
+    private func markStrayPageNumbers(_ tokens: inout [Token]) {
+        // Pages: token ranges between page breaks.
+        var starts = [0]
+        for (index, token) in tokens.enumerated() where token.pageBreak && index > 0 { starts.append(index) }
+        guard starts.count >= 3 else { return }
+        func page(of index: Int) -> Int {
+            var low = 0, high = starts.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if starts[middle] <= index { low = middle } else { high = middle - 1 }
+            }
+            return low
+        }
+        // The offset between a page's number and its position, from the numbers already found.
+        var offsets: [Int: Int] = [:]
+        for (index, token) in tokens.enumerated() where token.markup.contains("page-number") {
+            guard let value = Self.pageNumberValue(token) else { continue }
+            // A footer number belongs to the page before the break that follows it.
+            let pageIndex = page(of: index)
+            offsets[value - pageIndex, default: 0] += 1
+        }
+        guard let (offset, votes) = offsets.max(by: { $0.value < $1.value }), votes >= 2 else { return }
+        for index in tokens.indices where tokens[index].kind != .furniture {
+            guard Self.isPageNumber(tokens[index]), let value = Self.pageNumberValue(tokens[index]) else { continue }
+            let pageIndex = page(of: index)
+            if value == pageIndex + offset || value == pageIndex + offset + 1 {
+                tokens[index].kind = .furniture
+                tokens[index].markup.append("page-number")
+            }
+        }
+    }
+
+    private static func pageNumberValue(_ token: Token) -> Int? {
+        if let number = token.number, token.text.isEmpty { return Int(number) }
+        return Int(token.text)
+    }
+
     private static func isPageNumber(_ token: Token) -> Bool {
-        if token.kind == .numbered, token.text.isEmpty, let number = token.number, Int(number) != nil {
+        if token.kind == .numbered, token.bareNumber, let number = token.number, Int(number) != nil {
             return true
         }
         let text = token.text.lowercased()
@@ -547,7 +589,7 @@ struct Tokenizer: Sendable {
     }
 
     private static func isPageNumberLine(_ token: Token) -> Bool {
-        if token.kind == .numbered, token.text.isEmpty, let number = token.number, Int(number) != nil { return true }
+        if token.kind == .numbered, token.bareNumber, let number = token.number, Int(number) != nil { return true }
         return token.kind == .text && Int(token.text) != nil && token.text.count <= 3
     }
 
@@ -713,6 +755,8 @@ struct Tokenizer: Sendable {
         var words = Words.normalize(Self.stripFootnote(text, markup: &markup))
         guard !words.isEmpty, words.count <= Self.maxHeadingWords else { return nil }
         while let last = words.last, [":", "-", "/", ",", ";"].contains(last) { words.removeLast() }
+        // A closing abbreviation in brackets is not part of the name: "… Children Board (LSCB)".
+        if words.count > 3, words[words.count - 1] == ")", words[words.count - 3] == "(" { words.removeLast(3) }
         if words.first == "section", words.count > 2, Int(words[1]) != nil {
             words.removeFirst(words[2] == ":" ? 3 : 2)
         }

@@ -63,7 +63,8 @@ private struct BuildState {
     }
 
     enum NumberKind: Equatable {
-        case none, integer, dotted, letter
+        /// `bare`: a number alone without a point ("2"), as footnote markers are printed.
+        case none, integer, dotted, letter, bare
 
         init(_ number: String?) {
             guard let number else { self = .none; return }
@@ -204,7 +205,7 @@ private struct BuildState {
     mutating func addItem(_ token: Token) {
         let item = ListItem(text: token.text, line: token.line, endLine: token.line, bullet: token.bullet, number: token.number)
         let hasGlyph = token.bullet != nil
-        let numberKind = NumberKind(token.number)
+        let numberKind = token.bareNumber ? NumberKind.bare : NumberKind(token.number)
         if case .list(var list) = open {
             let depth = depthFor(token, in: &list)
             let sameStyle = hasGlyph == list.firstHasGlyph && numberKind == list.firstNumberKind
