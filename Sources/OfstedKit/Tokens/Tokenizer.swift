@@ -450,8 +450,7 @@ struct Tokenizer: Sendable {
                     tokens[i].markup.append("page-number")
                     continue
                 }
-                let key = Self.furnitureKey(token)
-                if key.count >= 8 {
+                for key in Self.furnitureKeys(token) where key.count >= 8 {
                     repeats[key, default: ([], [])].zones.insert(zoneIndex)
                     repeats[key, default: ([], [])].lines.insert(i)
                 }
@@ -465,7 +464,7 @@ struct Tokenizer: Sendable {
         let running = Set(repeats.filter { $0.value.zones.count >= minimumRepeats && $0.value.lines.count >= 2 }.keys)
         if !running.isEmpty {
             for zone in zones {
-                for i in zone where tokens[i].kind != .furniture && running.contains(Self.furnitureKey(tokens[i])) {
+                for i in zone where tokens[i].kind != .furniture && !running.isDisjoint(with: Self.furnitureKeys(tokens[i])) {
                     tokens[i].kind = .furniture
                     tokens[i].markup.append("running-header")
                 }
@@ -533,14 +532,20 @@ struct Tokenizer: Sendable {
         return false
     }
 
-    /// A line's text with digits and spacing removed, for spotting running headers.
-    private static func furnitureKey(_ token: Token) -> String {
-        var key = ""
-        for character in (token.kind == .tableRow ? token.cells.joined(separator: " ") : token.text).lowercased()
-        where character.isLetter {
-            key.append(character)
+    /// A line's keys for spotting running headers: its letters (so "Page 3" and "Page 4" are
+    /// alike), and its letters and digits (so a footer such as "13 to 24 May 2024" counts).
+    private static func furnitureKeys(_ token: Token) -> [String] {
+        var letters = ""
+        var both = ""
+        for character in (token.kind == .tableRow ? token.cells.joined(separator: " ") : token.text).lowercased() {
+            if character.isLetter {
+                letters.append(character)
+                both.append(character)
+            } else if character.isNumber {
+                both.append(character)
+            }
         }
-        return key
+        return letters == both ? [letters] : [letters, both]
     }
 
     // MARK: Contents pages
@@ -803,13 +808,8 @@ struct Tokenizer: Sendable {
               previous.grade == nil, let last = previous.text.last else { return false }
         if ".?!:;)".contains(last) || last == "\u{201D}" || last == "\"" { return false }
         let lastWord = previous.text.split(separator: " ").last.map { $0.lowercased() } ?? ""
-        return Self.joiningWords.contains(lastWord) || previous.text.count > 60
+        return TreeBuilder.joiningWords.contains(lastWord) || previous.text.count > 60
     }
-
-    private static let joiningWords: Set<String> = [
-        "and", "or", "of", "the", "a", "an", "to", "for", "in", "with", "on", "by", "from", "that", "which", "who",
-        "their", "its", "is", "are", "as", "at", "into", "than", "this", "these", "be", "been", "has", "have",
-    ]
 
     private func nextContent(_ tokens: [Token], after index: Int) -> Int? {
         var i = index + 1
