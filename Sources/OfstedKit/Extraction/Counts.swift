@@ -29,6 +29,8 @@ struct CountChecker: Sendable {
         let matcher = grammar.matcher(allServiceAliases: true)
         let framework = grammar.framework(facts.framework)
         var found: [Statement] = []
+        // The services named by enclosing headings: a count under "Section 2: the LSCB" is the LSCB's.
+        var headingServices: [String?] = []
         func scan(_ text: String, line: Int) {
             let lowered = text.lowercased()
             guard lowered.contains("area") || lowered.contains("action") else { return }
@@ -55,6 +57,7 @@ struct CountChecker: Sendable {
                     let service = bindings.service?.id
                         ?? grammar.singleService(in: words, allowed: framework?.services, allAliases: true)
                         ?? paragraphService
+                        ?? headingServices.last(where: { $0 != nil }) ?? nil
                     let timescale = bindings.timescale?.id ?? bindings.noun.flatMap { grammar.nounTimescales[$0.id] }
                     let statement = Statement(count: count, service: service, timescale: timescale == "unspecified" ? nil : timescale,
                                               text: words.text(range), line: line)
@@ -76,8 +79,11 @@ struct CountChecker: Sendable {
                 }
             case .table(let table):
                 for row in table.rows { for cell in row.cells { scan(cell, line: row.line) } }
-            case .enter, .leave:
-                break
+            case .enter(_, let meaning):
+                let service = meaning.service.flatMap { framework?.services.contains($0) ?? true ? $0 : nil }
+                headingServices.append(service)
+            case .leave:
+                headingServices.removeLast()
             }
         }
         return found

@@ -564,6 +564,14 @@ struct Tokenizer: Sendable {
             var sawNumber = false
             while i < tokens.count {
                 let token = tokens[i]
+                // An entry's page number may already be furniture, found beside a page break.
+                if token.markup.contains("page-number") {
+                    consumed += titles
+                    titles = []
+                    sawNumber = true
+                    i += 1
+                    continue
+                }
                 if !token.isContent {
                     i += 1
                     continue
@@ -693,6 +701,11 @@ struct Tokenizer: Sendable {
             // A line that carries on the sentence above it is not a heading ("… children looked
             // after and care leavers" / "and" / "Review of the effectiveness of the LSCB").
             if index > 0, continuesSentence(tokens[index - 1]) { continue }
+            // A label wrapped over two lines ("Outcomes for looked after children" / "and young
+            // people") with a bare grade below it is a table label, whatever its first line says.
+            if index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].grade == nil,
+               tokens[index + 1].text.first?.isLowercase == true,
+               let next = nextContent(tokens, after: index + 1), tokens[next].grade == .bare { continue }
             if let key = headingKey(token.text), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
                !carriesTitle(key) {
                 if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
