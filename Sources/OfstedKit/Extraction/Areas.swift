@@ -137,6 +137,9 @@ private struct AreaWalker {
         /// A list of areas has been taken here; later lists are not areas.
         var consumed = false
         var ignored: Bool
+        /// Prose under an improvement heading: the areas, if no list of them follows
+        /// ("What needs to improve?" then a paragraph saying what).
+        var prose: [AreaExtractor.Candidate] = []
     }
 
     struct Introducer {
@@ -194,7 +197,13 @@ private struct AreaWalker {
             enter(heading, meaning)
         case .leave:
             let frame = frames.removeLast()
-            if frame.improvements && !frame.consumed && !frame.ignored { emptyImprovements = frame }
+            if frame.improvements && !frame.consumed && !frame.ignored {
+                if frame.prose.isEmpty {
+                    emptyImprovements = frame
+                } else {
+                    candidates += frame.prose
+                }
+            }
         case .paragraph(let paragraph):
             if top?.ignored == true { return }
             if let number = reference, let quote = Self.unquoted(paragraph.text) {
@@ -293,12 +302,18 @@ private struct AreaWalker {
         // than a short topic label ends a run of numbered areas.
         pending = nil
         if !Self.isTopicLabel(paragraph.text) { runOn = nil }
-        guard let frame = top, frame.improvements, frame.timescaleHeading, !frame.consumed,
-              paragraph.text.split(separator: " ").count <= 150 else { return }
-        // An area on its own line under a timescale heading, without a bullet.
-        guard !CountChecker.statesCount(paragraph.text, grammar: grammar) else { return }
-        candidates.append(candidate(paragraph.text, number: nil, status: nil, line: paragraph.line, endLine: paragraph.endLine,
-                                    introducer: nil, isQuote: false))
+        guard let frame = top, frame.improvements, !frame.consumed, !Self.isTopicLabel(paragraph.text),
+              paragraph.text.split(separator: " ").count <= 150,
+              !CountChecker.statesCount(paragraph.text, grammar: grammar) else { return }
+        let area = candidate(paragraph.text, number: nil, status: nil, line: paragraph.line, endLine: paragraph.endLine,
+                             introducer: nil, isQuote: false)
+        if frame.timescaleHeading {
+            // An area on its own line under a timescale heading, without a bullet.
+            candidates.append(area)
+        } else {
+            // Prose under an improvement heading counts only if no list of areas follows.
+            frames[frames.count - 1].prose.append(area)
+        }
     }
 
     mutating func list(_ list: ListBlock) {
