@@ -218,7 +218,7 @@ struct FrameworkDefinition: Sendable {
 
 struct SectionDefinition: Sendable {
     enum Role: String, Sendable, CaseIterable {
-        case improvements, stop, judgements, legend, contents, other
+        case improvements, stop, judgements, legend, contents, history, other
     }
 
     let id: String

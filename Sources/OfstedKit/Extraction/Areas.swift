@@ -227,7 +227,7 @@ private struct AreaWalker {
         let parent = top
         var frame = Frame(meaning: meaning, improvements: false, timescale: parent?.timescale, timescaleHeading: false,
                           ignored: parent?.ignored ?? false)
-        if let role = meaning.role, role == .contents || role == .legend { frame.ignored = true }
+        if let role = meaning.role, role == .contents || role == .legend || role == .history { frame.ignored = true }
         if let service = meaning.service, framework?.services.contains(service) ?? true {
             seenServiceHeading = true
             cueService = nil

@@ -31,7 +31,12 @@ struct CountChecker: Sendable {
         var found: [Statement] = []
         // The services named by enclosing headings: a count under "Section 2: the LSCB" is the LSCB's.
         var headingServices: [String?] = []
+        // Whether each enclosing heading opens a list of areas. In an Ofsted report a count is
+        // checked only there: elsewhere it is usually about an earlier inspection ("three areas
+        // for development were identified" last time).
+        var improvementHeadings: [Bool] = []
         func scan(_ text: String, line: Int) {
+            if facts.kind == .ofstedReport && !improvementHeadings.contains(true) { return }
             let lowered = text.lowercased()
             guard lowered.contains("area") || lowered.contains("action") else { return }
             let sentences = Sentences.split(text)
@@ -82,8 +87,10 @@ struct CountChecker: Sendable {
             case .enter(_, let meaning):
                 let service = meaning.service.flatMap { framework?.services.contains($0) ?? true ? $0 : nil }
                 headingServices.append(service)
+                improvementHeadings.append(meaning.role == .improvements || meaning.timescale != nil)
             case .leave:
                 headingServices.removeLast()
+                improvementHeadings.removeLast()
             }
         }
         return found

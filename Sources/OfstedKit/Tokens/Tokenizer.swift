@@ -698,26 +698,27 @@ struct Tokenizer: Sendable {
             let token = tokens[index]
             guard token.kind == .text || token.kind == .numbered || (token.kind == .heading && token.headingSource == .numbered),
                   token.grade == nil, !token.text.isEmpty, token.text.count <= 120 else { continue }
+            // A heading starts with a capital (or a number) and does not end with a full stop:
+            // "recommendations." is the last word of a wrapped sentence.
+            guard let first = token.text.first, first.isUppercase || first.isNumber || token.kind == .numbered,
+                  !token.text.hasSuffix(".") || token.kind == .heading else { continue }
             // A line that carries on the sentence above it is not a heading ("… children looked
-            // after and care leavers" / "and" / "Review of the effectiveness of the LSCB").
+            // after and care leavers" / "and" / "Review of the effectiveness of the LSCB"), nor
+            // is the text of a bullet or number printed alone above it.
             if index > 0, continuesSentence(tokens[index - 1]) { continue }
+            if let previous = previousContent(tokens, before: index),
+               tokens[previous].kind == .bullet || tokens[previous].kind == .numbered && !tokens[previous].bareNumber,
+               tokens[previous].text.isEmpty { continue }
             // A label wrapped over two lines ("Outcomes for looked after children" / "and young
             // people") with a bare grade below it is a table label, whatever its first line says.
             if index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].grade == nil,
                tokens[index + 1].text.first?.isLowercase == true,
                let next = nextContent(tokens, after: index + 1), tokens[next].grade == .bare { continue }
-            if let key = headingKey(token.text), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
-               !carriesTitle(key) {
-                if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
-                tokens[index].kind = .heading
-                tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
-                continue
-            }
             // A heading wrapped over two lines ("Section 2: The effectiveness of the Local
             // Safeguarding" / "Children Board").
             if index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].grade == nil,
                tokens[index + 1].text.count <= 40, !tokens[index + 1].pageBreak,
-               let key = headingKey(token.text + " " + tokens[index + 1].text),
+               let key = headingKey(token.text + " " + tokens[index + 1].text, maxWords: Self.maxHeadingWords + 8),
                isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
                !carriesTitle(key) {
                 tokens[index].kind = .heading
@@ -726,6 +727,18 @@ struct Tokenizer: Sendable {
                 tokens[index].extraLines = 1
                 tokens[index + 1].kind = .furniture
                 tokens[index + 1].markup.append("heading-continuation")
+                continue
+            }
+            // A line that the next line carries on in lower case is the start of a sentence
+            // ("The effectiveness of the Local Safeguarding Children Board (LSCB)" / "requires
+            // improvement."), not a heading.
+            if index + 1 < tokens.count, tokens[index + 1].kind == .text, !tokens[index + 1].pageBreak,
+               tokens[index + 1].text.first?.isLowercase == true { continue }
+            if let key = headingKey(token.text), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
+               !carriesTitle(key) {
+                if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
+                tokens[index].kind = .heading
+                tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
                 continue
             }
             if token.kind == .text, isLayoutHeading(tokens, index) || Self.isCapitalsHeading(token.text) {
@@ -768,10 +781,10 @@ struct Tokenizer: Sendable {
 
     /// The normalized words of a heading, without "Section 2:", trailing ":", "?", ":-" or a
     /// glued footnote number; nil when too long to be a heading.
-    func headingKey(_ text: String) -> String? {
+    func headingKey(_ text: String, maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
         var markup: [String] = []
         var words = Words.normalize(Self.stripFootnote(text, markup: &markup))
-        guard !words.isEmpty, words.count <= Self.maxHeadingWords else { return nil }
+        guard !words.isEmpty, words.count <= maxWords else { return nil }
         while let last = words.last, [":", "-", "/", ",", ";"].contains(last) { words.removeLast() }
         // A closing abbreviation in brackets is not part of the name: "… Children Board (LSCB)".
         if words.count > 3, words[words.count - 1] == ")", words[words.count - 3] == "(" { words.removeLast(3) }
@@ -814,14 +827,24 @@ struct Tokenizer: Sendable {
     }
 
     /// Whether the line directly above leaves a sentence unfinished, so the next line continues
-    /// it: it has no closing punctuation and either ends with a joining word ("and", "of") or is
-    /// as long as a wrapped line of prose.
+    /// it: it has no closing punctuation and ends with a joining word ("and", "of"). (A long line
+    /// without a full stop is not enough: "The inspection did not find any areas for priority
+    /// action" stands above the heading "Areas for improvement".)
     private func continuesSentence(_ previous: Token) -> Bool {
         guard previous.kind == .text || previous.kind == .bullet || previous.kind == .numbered,
               previous.grade == nil, let last = previous.text.last else { return false }
         if ".?!:;)".contains(last) || last == "\u{201D}" || last == "\"" { return false }
         let lastWord = previous.text.split(separator: " ").last.map { $0.lowercased() } ?? ""
-        return TreeBuilder.joiningWords.contains(lastWord) || previous.text.count > 60
+        return TreeBuilder.joiningWords.contains(lastWord)
+    }
+
+    private func previousContent(_ tokens: [Token], before index: Int) -> Int? {
+        var i = index - 1
+        while i >= 0 {
+            if tokens[i].isContent { return i }
+            i -= 1
+        }
+        return nil
     }
 
     private func nextContent(_ tokens: [Token], after index: Int) -> Int? {
