@@ -44,6 +44,9 @@ public struct Grammar: Sendable {
     let notGradedPhrases: Set<String>
     /// Header cells that name an action plan's status column.
     let statusColumns: Set<String>
+    /// Words a recommendation starts with, and phrases that name who should act.
+    let recommendationVerbs: Set<String>
+    let recommendationModals: [[String]]
     let themeIndex: PhraseIndex<Int>
     /// How the comparison grid lines judgements up across frameworks (`comparison.rules`).
     var comparison = ComparisonRules()
@@ -134,6 +137,18 @@ public struct Grammar: Sendable {
         PatternMatcher(vocabulary: vocabulary, allServiceAliases: allServiceAliases)
     }
 
+    /// Whether `text` reads like a recommendation: it starts with an instruction ("Ensure …")
+    /// or says who should act within its first words ("The LSCB should …").
+    func readsLikeRecommendation(_ text: String) -> Bool {
+        let words = Words(String(text.prefix(120))).words.map(\.text)
+        guard let first = words.first else { return false }
+        if recommendationVerbs.contains(first) { return true }
+        let opening = Array(words.prefix(12))
+        return recommendationModals.contains { modal in
+            opening.indices.contains { opening[$0...].starts(with: modal) }
+        }
+    }
+
     func patterns(_ origin: JudgementPattern.Origin) -> [JudgementPattern] {
         judgementPatterns.filter { $0.origin == origin }
     }
@@ -206,7 +221,7 @@ struct FrameworkDefinition: Sendable {
 
 struct SectionDefinition: Sendable {
     enum Role: String, Sendable, CaseIterable {
-        case improvements, stop, judgements, legend, contents, other
+        case improvements, stop, judgements, legend, contents, history, other
     }
 
     let id: String

@@ -99,15 +99,7 @@ extension Comparison {
             w.string("kind", info.kind.rawValue)
             w.string("framework", info.framework)
             w.string("localAuthority", info.localAuthority)
-            if let inspection = info.inspection {
-                w.beginObject("inspection")
-                w.string("start", inspection.start)
-                w.string("end", inspection.end)
-                w.string("text", inspection.text)
-                w.endObject()
-            } else {
-                w.null("inspection")
-            }
+            w.inspection(info.inspection)
             w.string("published", info.published)
             w.int("judgements", document.extraction.judgements.count)
             w.int("areasForImprovement", document.extraction.areasForImprovement.count)

@@ -179,6 +179,9 @@ private struct AreaWalker {
         /// A list of areas has been taken here; later lists are not areas.
         var consumed = false
         var ignored: Bool
+        /// Prose under an improvement heading: the areas, if no list of them follows
+        /// ("What needs to improve?" then a paragraph saying what).
+        var prose: [AreaExtractor.Candidate] = []
     }
 
     struct Introducer {
@@ -236,7 +239,13 @@ private struct AreaWalker {
             enter(heading, meaning)
         case .leave:
             let frame = frames.removeLast()
-            if frame.improvements && !frame.consumed && !frame.ignored { emptyImprovements = frame }
+            if frame.improvements && !frame.consumed && !frame.ignored {
+                if frame.prose.isEmpty {
+                    emptyImprovements = frame
+                } else {
+                    candidates += frame.prose
+                }
+            }
         case .paragraph(let paragraph):
             if top?.ignored == true { return }
             if let number = reference, let quote = Self.unquoted(paragraph.text) {
@@ -260,7 +269,7 @@ private struct AreaWalker {
         let parent = top
         var frame = Frame(meaning: meaning, improvements: false, timescale: parent?.timescale, timescaleHeading: false,
                           ignored: parent?.ignored ?? false)
-        if let role = meaning.role, role == .contents || role == .legend { frame.ignored = true }
+        if let role = meaning.role, role == .contents || role == .legend || role == .history { frame.ignored = true }
         if let service = meaning.service, framework?.services.contains(service) ?? true {
             seenServiceHeading = true
             cueService = nil
@@ -335,12 +344,18 @@ private struct AreaWalker {
         // than a short topic label ends a run of numbered areas.
         pending = nil
         if !Self.isTopicLabel(paragraph.text) { runOn = nil }
-        guard let frame = top, frame.improvements, frame.timescaleHeading, !frame.consumed,
-              paragraph.text.split(separator: " ").count <= 150 else { return }
-        // An area on its own line under a timescale heading, without a bullet.
-        guard !CountChecker.statesCount(paragraph.text, grammar: grammar) else { return }
-        candidates.append(candidate(paragraph.text, number: nil, status: nil, line: paragraph.line, endLine: paragraph.endLine,
-                                    introducer: nil, isQuote: false))
+        guard let frame = top, frame.improvements, !frame.consumed, !Self.isTopicLabel(paragraph.text),
+              paragraph.text.split(separator: " ").count <= 150,
+              !CountChecker.statesCount(paragraph.text, grammar: grammar) else { return }
+        let area = candidate(paragraph.text, number: nil, status: nil, line: paragraph.line, endLine: paragraph.endLine,
+                             introducer: nil, isQuote: false)
+        if frame.timescaleHeading {
+            // An area on its own line under a timescale heading, without a bullet.
+            candidates.append(area)
+        } else {
+            // Prose under an improvement heading counts only if no list of areas follows.
+            frames[frames.count - 1].prose.append(area)
+        }
     }
 
     mutating func list(_ list: ListBlock) {
@@ -352,14 +367,17 @@ private struct AreaWalker {
             pending = nil
         } else if let frame = top, frame.improvements, !frame.consumed {
             take = true
-        } else if let runOn, let first = list.items.first?.number.flatMap({ Int($0) }), first == runOn.next {
+        } else if let runOn, let first = list.items.first, first.number.flatMap({ Int($0) }) == runOn.next,
+                  grammar.readsLikeRecommendation(first.fullText) {
             take = true
             runOnContext = (runOn.timescale, runOn.service)
         }
         self.runOn = nil
         var tookAny = false
         for item in list.items {
-            if let itemIntroducer = self.introducer(item.text) {
+            // In a list of areas, a recommendation with its own sub-points ("Implement the
+            // following areas for improvement …:" and bullets) is one area, its points joined.
+            if let itemIntroducer = self.introducer(item.text), !(take && !item.children.isEmpty) {
                 noteCue(item.text)
                 if !item.children.isEmpty {
                     // "7. The key areas for improvement ... were identified as:" with its areas nested under it.
@@ -400,10 +418,11 @@ private struct AreaWalker {
         }
     }
 
-    /// A short label over a group of recommendations ("Missing Children", "Adoption").
+    /// A short label over a group of recommendations ("Missing Children", "Educational
+    /// outcomes for looked after children").
     static func isTopicLabel(_ text: String) -> Bool {
         guard let last = text.last, !".:;,".contains(last) else { return false }
-        return text.split(separator: " ").count <= 4
+        return text.split(separator: " ").count <= 8
     }
 
     /// Marks the current improvement section, and any it sits in, as having given its list.

@@ -31,7 +31,14 @@ struct CountChecker: Sendable {
         let matcher = grammar.matcher(allServiceAliases: true)
         let framework = grammar.framework(facts.framework)
         var found: [Statement] = []
+        // The services named by enclosing headings: a count under "Section 2: the LSCB" is the LSCB's.
+        var headingServices: [String?] = []
+        // Whether each enclosing heading opens a list of areas. In an Ofsted report a count is
+        // checked only there: elsewhere it is usually about an earlier inspection ("three areas
+        // for development were identified" last time).
+        var improvementHeadings: [Bool] = []
         func scan(_ text: String, line: Int) {
+            if facts.kind == .ofstedReport && !improvementHeadings.contains(true) { return }
             guard text.containsASCII("area", ignoringCase: true) || text.containsASCII("action", ignoringCase: true) else { return }
             guard grammar.prefilters.improvementNouns.mayContain(text) else { return }
             let sentences = Sentences.split(text)
@@ -65,6 +72,7 @@ struct CountChecker: Sendable {
                     let service = bindings.service?.id
                         ?? grammar.singleService(in: words, allowed: framework?.services, allAliases: true)
                         ?? paragraphService()
+                        ?? headingServices.last(where: { $0 != nil }) ?? nil
                     let timescale = bindings.timescale?.id ?? bindings.noun.flatMap { grammar.nounTimescales[$0.id] }
                     let statement = Statement(count: count, service: service, timescale: timescale == "unspecified" ? nil : timescale,
                                               text: words.text(range), line: line)
@@ -86,8 +94,13 @@ struct CountChecker: Sendable {
                 }
             case .table(let table):
                 for row in table.rows { for cell in row.cells { scan(cell, line: row.line) } }
-            case .enter, .leave:
-                break
+            case .enter(_, let meaning):
+                let service = meaning.service.flatMap { framework?.services.contains($0) ?? true ? $0 : nil }
+                headingServices.append(service)
+                improvementHeadings.append(meaning.role == .improvements || meaning.timescale != nil)
+            case .leave:
+                headingServices.removeLast()
+                improvementHeadings.removeLast()
             }
         }
         return found

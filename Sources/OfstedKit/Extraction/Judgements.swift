@@ -162,8 +162,9 @@ private struct Walker {
         }
     }
 
+    /// Inside the contents, the grade legend, or an account of earlier inspections.
     var inIgnoredSection: Bool {
-        stack.contains { $0.role == .contents || $0.role == .legend }
+        stack.contains { $0.role == .contents || $0.role == .legend || $0.role == .history }
     }
 
     /// The service given by the nearest enclosing service heading.
@@ -203,7 +204,7 @@ private struct Walker {
             var items = list.items
             while let item = items.first {
                 items.removeFirst()
-                text(item.text, line: item.line)
+                text(item.text, line: item.line, inList: true)
                 items.insert(contentsOf: item.children, at: 0)
             }
         case .table(let table):
@@ -227,13 +228,13 @@ private struct Walker {
         anchored(heading.text, line: heading.line, origin: "heading", rank: 1)
     }
 
-    mutating func text(_ text: String, line: Int) {
+    mutating func text(_ text: String, line: Int, inList: Bool = false) {
         // Both the statement and the sentences below need a grade word.
         guard !text.isEmpty, grammar.prefilters.gradeWords.mayContain(text) else { return }
         let wordCount = text.spaceSeparatedCount()
         // A short block that is wholly a graded statement is a heading in all but layout; one
-        // that ends with a full stop is a sentence, and counts as prose.
-        let sentenceLike = text.hasSuffix(".")
+        // that ends with a full stop, or is an item of a list, is a sentence and counts as prose.
+        let sentenceLike = text.hasSuffix(".") || inList
         if wordCount <= 40, anchored(text, line: line, origin: sentenceLike ? "prose" : "heading", rank: sentenceLike ? 2 : 1) { return }
         let sentences = Sentences.split(text)
         // The service named at the start of the paragraph, read when a sentence grades something.
@@ -312,6 +313,7 @@ private struct Walker {
         for pattern in headingPatterns {
             for element in pattern.patterns {
                 guard let bindings = headingMatcher.matchWhole(element, words, memo: &memo) else { continue }
+                if let required = pattern.service, let named = bindings.service?.id, named != required { continue }
                 var gradeID = bindings.grade?.id
                 var gradeText = bindings.grade.map { words.text($0.range) } ?? ""
                 if gradeID == nil, let score = bindings.number, let grade = grammar.grade(score: score) {

@@ -232,12 +232,19 @@ struct GrammarLoader {
 
         // sections
         let sectionsFile = parsed["sections"]!
-        try check(sectionsFile, kinds: ["section": ["role", "timescale", "kinds", "level", "heading"], "columns": ["status"]])
+        try check(sectionsFile, kinds: ["section": ["role", "timescale", "kinds", "level", "heading"], "columns": ["status"],
+                                        "wording": ["verb", "modal"]])
         var sections: [SectionDefinition] = []
         var sectionHeadings: [String: [Int]] = [:]
         var statusColumns: Set<String> = []
         for record in sectionsFile.records where record.kind == "columns" {
             for field in record.values("status") { statusColumns.insert(Words.normalize(field.value).joined(separator: " ")) }
+        }
+        var recommendationVerbs: Set<String> = []
+        var recommendationModals: [[String]] = []
+        for record in sectionsFile.records where record.kind == "wording" {
+            for field in record.values("verb") { recommendationVerbs.formUnion(Words.normalize(field.value).prefix(1)) }
+            for field in record.values("modal") { recommendationModals.append(Words.normalize(field.value)) }
         }
         for record in sectionsFile.records where record.kind == "section" {
             try unique(record, among: sections.map(\.id), in: sectionsFile)
@@ -497,7 +504,8 @@ struct GrammarLoader {
             themes: themes, referencePatterns: referencePatterns, vocabulary: vocabulary,
             sectionHeadings: sectionHeadings, serviceHeadings: serviceHeadings, timescaleHeadings: timescaleHeadings,
             areaLabels: areaLabels, gradePhrases: gradePhrases, notGradedPhrases: notGradedPhrases,
-            statusColumns: statusColumns, themeIndex: themeIndex)
+            statusColumns: statusColumns, recommendationVerbs: recommendationVerbs, recommendationModals: recommendationModals,
+            themeIndex: themeIndex)
     }
 
     // MARK: Checks

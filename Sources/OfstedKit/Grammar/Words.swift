@@ -162,7 +162,7 @@ struct Words: Sendable {
                 case "-", "\u{2010}", "\u{2011}":
                     flush(i)
                     if !(previousIsWord && Words.isWordScalar(bytes, at: next)) { punctuation("-", i, length) }
-                case "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}":
+                case "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}", "\u{2500}", "\u{2501}", "\u{FE58}", "\u{FE63}", "\u{FF0D}":
                     flush(i)
                     punctuation("-", i, length)
                 case ",": flush(i); punctuation(",", i, length)

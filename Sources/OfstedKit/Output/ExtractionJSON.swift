@@ -23,15 +23,7 @@ extension Extraction {
         w.string("framework", document.framework)
         w.string("title", document.title)
         w.string("localAuthority", document.localAuthority)
-        if let inspection = document.inspection {
-            w.beginObject("inspection")
-            w.string("start", inspection.start)
-            w.string("end", inspection.end)
-            w.string("text", inspection.text)
-            w.endObject()
-        } else {
-            w.null("inspection")
-        }
+        w.inspection(document.inspection)
         w.string("published", document.published)
         w.string("leadInspector", document.leadInspector)
         w.endObject()
@@ -160,6 +152,18 @@ extension Extraction {
                                    inspection: inspection, published: document["published"] as? String,
                                    leadInspector: document["leadInspector"] as? String),
             judgements: judgements, areasForImprovement: areas, diagnostics: diagnostics)
+    }
+}
+
+extension JSONWriter {
+    /// `"inspection": {"start", "end", "text"}`, or null.
+    mutating func inspection(_ dates: InspectionDates?) {
+        guard let dates else { return null("inspection") }
+        beginObject("inspection")
+        string("start", dates.start)
+        string("end", dates.end)
+        string("text", dates.text)
+        endObject()
     }
 }
 

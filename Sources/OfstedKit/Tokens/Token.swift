@@ -46,6 +46,9 @@ struct Token: Sendable {
     var bullet: String? = nil
     /// The item number as written ("4.3", "24", "ii"), without its punctuation.
     var number: String? = nil
+    /// The line is a number and nothing else, without a point or bracket ("4", not "4." or
+    /// "(4)"): a page number or footnote marker more often than an item.
+    var bareNumber: Bool = false
     /// Markdown heading level; 0 for headings found otherwise.
     var headingLevel: Int = 0
     var headingSource: HeadingSource? = nil

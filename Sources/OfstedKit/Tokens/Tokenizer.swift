@@ -64,15 +64,16 @@ struct Tokenizer: Sendable {
             return key
         }
 
-        /// `tokenizer.headingKey(tokens[first].text + " " + tokens[second].text)` as
+        /// `tokenizer.headingKey(tokens[first].text + " " + tokens[second].text, maxWords:)` as
         /// `vocabularyKey` gives it: from the words of the two lines one after the other, since
         /// a space separates words whichever side of it.
-        mutating func pairKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ first: Int, _ second: Int) -> String? {
+        mutating func pairKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ first: Int, _ second: Int,
+                              maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
             let a = tokens[first].text, b = tokens[second].text
-            guard !a.isEmpty, !b.isEmpty, !Tokenizer.mayEndWithFootnote(b) else { return tokenizer.headingKey(a + " " + b) }
+            guard !a.isEmpty, !b.isEmpty, !Tokenizer.mayEndWithFootnote(b) else { return tokenizer.headingKey(a + " " + b, maxWords: maxWords) }
             let x = words(tokens, first), y = words(tokens, second)
-            guard x.count + y.count <= Tokenizer.maxHeadingWords else { return nil }
-            return tokenizer.vocabularyKey(x.words.map(\.text) + y.words.map(\.text))
+            guard x.count + y.count <= maxWords else { return nil }
+            return tokenizer.vocabularyKey(x.words.map(\.text) + y.words.map(\.text), maxWords: maxWords)
         }
 
         /// `Words.normalize(tokens[first].text + " " + tokens[second].text).joined(separator: " ")`.
@@ -159,6 +160,7 @@ struct Tokenizer: Sendable {
             var token = itemToken(rest, line: line, indent: indent)
             token.kind = .numbered
             token.number = number
+            token.bareNumber = rest.isEmpty && content.trimmingTrailingWhitespace().allSatisfy(\.isNumber)
             // "2.0 History of the Review": a section-numbered short line is a heading.
             if number.hasSuffix(".0"), !token.text.isEmpty, Self.looksLikeHeading(token.text) {
                 token.kind = .heading
@@ -526,13 +528,13 @@ struct Tokenizer: Sendable {
                     tokens[i].markup.append("page-number")
                     continue
                 }
-                let key = Self.furnitureKey(token)
-                if key.count >= 8 {
+                for key in Self.furnitureKeys(token) where key.count >= 8 {
                     repeats[key, default: ([], [])].zones.insert(zoneIndex)
                     repeats[key, default: ([], [])].lines.insert(i)
                 }
             }
         }
+        markStrayPageNumbers(&tokens)
         // A running header or footer repeats on several lines across a good share of pages; a
         // heading that happens to start two pages ("Executive summary") does not, nor does the
         // one line of a short page that falls in two zones.
@@ -540,7 +542,7 @@ struct Tokenizer: Sendable {
         let running = Set(repeats.filter { $0.value.zones.count >= minimumRepeats && $0.value.lines.count >= 2 }.keys)
         if !running.isEmpty {
             for zone in zones {
-                for i in zone where tokens[i].kind != .furniture && running.contains(Self.furnitureKey(tokens[i])) {
+                for i in zone where tokens[i].kind != .furniture && !running.isDisjoint(with: Self.furnitureKeys(tokens[i])) {
                     tokens[i].kind = .furniture
                     tokens[i].markup.append("running-header")
                 }
@@ -562,8 +564,48 @@ struct Tokenizer: Sendable {
         }
     }
 
+    /// Page numbers that pdftotext printed away from the page's edge ("9." / "4" / the rest of
+    /// item 9): once the numbers found beside page breaks show how pages are numbered, a lone
+    /// number anywhere on a page that equals that page's expected number is furniture too.
+    private func markStrayPageNumbers(_ tokens: inout [Token]) {
+        // Pages: token ranges between page breaks.
+        var starts = [0]
+        for (index, token) in tokens.enumerated() where token.pageBreak && index > 0 { starts.append(index) }
+        guard starts.count >= 3 else { return }
+        func page(of index: Int) -> Int {
+            var low = 0, high = starts.count - 1
+            while low < high {
+                let middle = (low + high + 1) / 2
+                if starts[middle] <= index { low = middle } else { high = middle - 1 }
+            }
+            return low
+        }
+        // The offset between a page's number and its position, from the numbers already found.
+        var offsets: [Int: Int] = [:]
+        for (index, token) in tokens.enumerated() where token.markup.contains("page-number") {
+            guard let value = Self.pageNumberValue(token) else { continue }
+            // A footer number belongs to the page before the break that follows it.
+            let pageIndex = page(of: index)
+            offsets[value - pageIndex, default: 0] += 1
+        }
+        guard let (offset, votes) = offsets.max(by: { $0.value < $1.value }), votes >= 2 else { return }
+        for index in tokens.indices where tokens[index].kind != .furniture {
+            guard Self.isPageNumber(tokens[index]), let value = Self.pageNumberValue(tokens[index]) else { continue }
+            let pageIndex = page(of: index)
+            if value == pageIndex + offset || value == pageIndex + offset + 1 {
+                tokens[index].kind = .furniture
+                tokens[index].markup.append("page-number")
+            }
+        }
+    }
+
+    private static func pageNumberValue(_ token: Token) -> Int? {
+        if let number = token.number, token.text.isEmpty { return Int(number) }
+        return Int(token.text)
+    }
+
     private static func isPageNumber(_ token: Token) -> Bool {
-        if token.kind == .numbered, token.text.isEmpty, let number = token.number, Int(number) != nil {
+        if token.kind == .numbered, token.bareNumber, let number = token.number, Int(number) != nil {
             return true
         }
         let text = token.text.lowercased()
@@ -572,20 +614,36 @@ struct Tokenizer: Sendable {
         return false
     }
 
-    /// A line's text with digits and spacing removed, for spotting running headers.
-    private static func furnitureKey(_ token: Token) -> String {
+    /// A line's keys for spotting running headers: its letters (so "Page 3" and "Page 4" are
+    /// alike), and its letters and digits (so a footer such as "13 to 24 May 2024" counts).
+    private static func furnitureKeys(_ token: Token) -> [String] {
         let text = token.kind == .tableRow ? token.cells.joined(separator: " ") : token.text
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: the letters, lowercased, are the bytes A-Z and a-z.
-            return String(decoding: text.utf8.compactMap { byte in
-                byte >= 0x61 && byte <= 0x7A ? byte : byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : nil
-            }, as: UTF8.self)
+            // ASCII: letters are A-Z and a-z (lowercased), numbers the digits.
+            var letters: [UInt8] = []
+            var both: [UInt8] = []
+            for byte in text.utf8 {
+                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) {
+                    letters.append(byte | 0x20)
+                    both.append(byte | 0x20)
+                } else if byte >= 0x30 && byte <= 0x39 {
+                    both.append(byte)
+                }
+            }
+            let lettersKey = String(decoding: letters, as: UTF8.self)
+            return letters == both ? [lettersKey] : [lettersKey, String(decoding: both, as: UTF8.self)]
         }
-        var key = ""
-        for character in text.lowercased() where character.isLetter {
-            key.append(character)
+        var letters = ""
+        var both = ""
+        for character in text.lowercased() {
+            if character.isLetter {
+                letters.append(character)
+                both.append(character)
+            } else if character.isNumber {
+                both.append(character)
+            }
         }
-        return key
+        return letters == both ? [letters] : [letters, both]
     }
 
     // MARK: Contents pages
@@ -604,6 +662,14 @@ struct Tokenizer: Sendable {
             var sawNumber = false
             while i < tokens.count {
                 let token = tokens[i]
+                // An entry's page number may already be furniture, found beside a page break.
+                if token.markup.contains("page-number") {
+                    consumed += titles
+                    titles = []
+                    sawNumber = true
+                    i += 1
+                    continue
+                }
                 if !token.isContent {
                     i += 1
                     continue
@@ -634,7 +700,7 @@ struct Tokenizer: Sendable {
     }
 
     private static func isPageNumberLine(_ token: Token) -> Bool {
-        if token.kind == .numbered, token.text.isEmpty, let number = token.number, Int(number) != nil { return true }
+        if token.kind == .numbered, token.bareNumber, let number = token.number, Int(number) != nil { return true }
         return token.kind == .text && Int(token.text) != nil && token.text.hasAtMostCharacters(3)
     }
 
@@ -732,21 +798,27 @@ struct Tokenizer: Sendable {
             let token = tokens[index]
             guard token.kind == .text || token.kind == .numbered || (token.kind == .heading && token.headingSource == .numbered),
                   token.grade == nil, !token.text.isEmpty, token.text.hasAtMostCharacters(120) else { continue }
+            // A heading starts with a capital (or a number) and does not end with a full stop:
+            // "recommendations." is the last word of a wrapped sentence.
+            guard let first = token.text.first, first.isUppercase || first.isNumber || token.kind == .numbered,
+                  !token.text.hasSuffix(".") || token.kind == .heading else { continue }
             // A line that carries on the sentence above it is not a heading ("… children looked
-            // after and care leavers" / "and" / "Review of the effectiveness of the LSCB").
+            // after and care leavers" / "and" / "Review of the effectiveness of the LSCB"), nor
+            // is the text of a bullet or number printed alone above it.
             if index > 0, continuesSentence(tokens[index - 1]) { continue }
-            if let key = lexed.vocabularyKey(self, tokens, index), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
-               !carriesTitle(key) {
-                if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
-                tokens[index].kind = .heading
-                tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
-                continue
-            }
+            if let previous = previousContent(tokens, before: index),
+               tokens[previous].kind == .bullet || tokens[previous].kind == .numbered && !tokens[previous].bareNumber,
+               tokens[previous].text.isEmpty { continue }
+            // A label wrapped over two lines ("Outcomes for looked after children" / "and young
+            // people") with a bare grade below it is a table label, whatever its first line says.
+            if index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].grade == nil,
+               tokens[index + 1].text.first?.isLowercase == true,
+               let next = nextContent(tokens, after: index + 1), tokens[next].grade == .bare { continue }
             // A heading wrapped over two lines ("Section 2: The effectiveness of the Local
             // Safeguarding" / "Children Board").
             if index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].grade == nil,
                tokens[index + 1].text.hasAtMostCharacters(40), !tokens[index + 1].pageBreak,
-               let key = lexed.pairKey(self, tokens, index, index + 1),
+               let key = lexed.pairKey(self, tokens, index, index + 1, maxWords: Self.maxHeadingWords + 8),
                isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
                !carriesTitle(key) {
                 tokens[index].kind = .heading
@@ -756,6 +828,18 @@ struct Tokenizer: Sendable {
                 tokens[index].extraLines = 1
                 tokens[index + 1].kind = .furniture
                 tokens[index + 1].markup.append("heading-continuation")
+                continue
+            }
+            // A line that the next line carries on in lower case is the start of a sentence
+            // ("The effectiveness of the Local Safeguarding Children Board (LSCB)" / "requires
+            // improvement."), not a heading.
+            if index + 1 < tokens.count, tokens[index + 1].kind == .text, !tokens[index + 1].pageBreak,
+               tokens[index + 1].text.first?.isLowercase == true { continue }
+            if let key = lexed.vocabularyKey(self, tokens, index), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
+               !carriesTitle(key) {
+                if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
+                tokens[index].kind = .heading
+                tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
                 continue
             }
             if token.kind == .text, isLayoutHeading(tokens, index) || Self.isCapitalsHeading(token.text) {
@@ -799,34 +883,28 @@ struct Tokenizer: Sendable {
 
     /// The normalized words of a heading, without "Section 2:", trailing ":", "?", ":-" or a
     /// glued footnote number; nil when too long to be a heading.
-    func headingKey(_ text: String) -> String? {
+    func headingKey(_ text: String, maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
         var markup: [String] = []
-        return Self.headingKey(Words(Self.stripFootnote(text, markup: &markup)))
-    }
-
-    /// The heading key of a text already lexed, with no footnote to strip.
-    static func headingKey(_ words: Words) -> String? {
-        guard words.count <= maxHeadingWords else { return nil }
-        return headingKey(words.words.map(\.text))
-    }
-
-    /// The heading key of normalized words.
-    static func headingKey(_ normalized: [String]) -> String? {
-        headingKeyWords(normalized)?.joined(separator: " ")
+        let words = Words(Self.stripFootnote(text, markup: &markup))
+        guard words.count <= maxWords else { return nil }
+        return Self.headingKeyWords(words.words.map(\.text), maxWords: maxWords)?.joined(separator: " ")
     }
 
     /// The heading key of normalized words when its first word starts a key of the grammar's
     /// heading tables (sections, services, timescales, area labels), else nil.
-    func vocabularyKey(_ normalized: [String]) -> String? {
-        guard let words = Self.headingKeyWords(normalized), grammar.prefilters.mayStartHeading(words[words.startIndex]) else { return nil }
+    func vocabularyKey(_ normalized: [String], maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
+        guard let words = Self.headingKeyWords(normalized, maxWords: maxWords),
+              grammar.prefilters.mayStartHeading(words[words.startIndex]) else { return nil }
         return words.joined(separator: " ")
     }
 
     /// The words of the heading key among normalized words.
-    static func headingKeyWords(_ words: [String]) -> ArraySlice<String>? {
-        guard !words.isEmpty, words.count <= Self.maxHeadingWords else { return nil }
+    static func headingKeyWords(_ words: [String], maxWords: Int = Tokenizer.maxHeadingWords) -> ArraySlice<String>? {
+        guard !words.isEmpty, words.count <= maxWords else { return nil }
         var upper = words.count
         while upper > 0, [":", "-", "/", ",", ";"].contains(words[upper - 1]) { upper -= 1 }
+        // A closing abbreviation in brackets is not part of the name: "… Children Board (LSCB)".
+        if upper > 3, words[upper - 1] == ")", words[upper - 3] == "(" { upper -= 3 }
         var lower = 0
         if upper - lower > 2, words[lower] == "section", Int(words[lower + 1]) != nil {
             lower += words[lower + 2] == ":" ? 3 : 2
@@ -867,20 +945,25 @@ struct Tokenizer: Sendable {
     }
 
     /// Whether the line directly above leaves a sentence unfinished, so the next line continues
-    /// it: it has no closing punctuation and either ends with a joining word ("and", "of") or is
-    /// as long as a wrapped line of prose.
+    /// it: it has no closing punctuation and ends with a joining word ("and", "of"). (A long line
+    /// without a full stop is not enough: "The inspection did not find any areas for priority
+    /// action" stands above the heading "Areas for improvement".)
     private func continuesSentence(_ previous: Token) -> Bool {
         guard previous.kind == .text || previous.kind == .bullet || previous.kind == .numbered,
               previous.grade == nil, let last = previous.text.last else { return false }
         if ".?!:;)".contains(last) || last == "\u{201D}" || last == "\"" { return false }
         let lastWord = previous.text.lastSpaceSeparatedPiece().map { $0.lowercased() } ?? ""
-        return Self.joiningWords.contains(lastWord) || !previous.text.hasAtMostCharacters(60)
+        return TreeBuilder.joiningWords.contains(lastWord)
     }
 
-    private static let joiningWords: Set<String> = [
-        "and", "or", "of", "the", "a", "an", "to", "for", "in", "with", "on", "by", "from", "that", "which", "who",
-        "their", "its", "is", "are", "as", "at", "into", "than", "this", "these", "be", "been", "has", "have",
-    ]
+    private func previousContent(_ tokens: [Token], before index: Int) -> Int? {
+        var i = index - 1
+        while i >= 0 {
+            if tokens[i].isContent { return i }
+            i -= 1
+        }
+        return nil
+    }
 
     private func nextContent(_ tokens: [Token], after index: Int) -> Int? {
         var i = index + 1

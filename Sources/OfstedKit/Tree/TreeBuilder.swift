@@ -19,6 +19,12 @@ struct TreeBuilder: Sendable {
     let grammar: Grammar
     static let maxListDepth = 8
 
+    /// Words after which a line cannot end a sentence: the next line carries it on.
+    static let joiningWords: Set<String> = [
+        "and", "or", "of", "the", "a", "an", "to", "for", "in", "with", "on", "by", "from", "that", "which", "who",
+        "their", "its", "is", "are", "as", "at", "into", "than", "this", "these", "be", "been", "has", "have",
+    ]
+
     func build(_ tokens: [Token]) -> DocumentTree {
         var state = BuildState(builder: self)
         for token in tokens { state.consume(token) }
@@ -63,7 +69,8 @@ private struct BuildState {
     }
 
     enum NumberKind: Equatable {
-        case none, integer, dotted, letter
+        /// `bare`: a number alone without a point ("2"), as footnote markers are printed.
+        case none, integer, dotted, letter, bare
 
         init(_ number: String?) {
             guard let number else { self = .none; return }
@@ -83,6 +90,8 @@ private struct BuildState {
     var blankSince = false
     var pageSince = false
     var gradeTarget: GradeTarget?
+    /// Whether the last line added to the open paragraph or item is longer than 60 characters.
+    var lastLineIsLong = false
     var diagnostics: [Diagnostic] = []
     var reportedDepth = false
 
@@ -102,6 +111,7 @@ private struct BuildState {
         defer {
             blankSince = false
             pageSince = false
+            lastLineIsLong = !token.text.hasAtMostCharacters(60)
         }
         if let grade = token.grade, handleGrade(token, grade) { return }
         gradeTarget = nil
@@ -111,6 +121,11 @@ private struct BuildState {
             openSection(Heading(text: token.text, line: token.line, endLine: token.line + token.extraLines, number: token.number,
                                 source: token.headingSource ?? .vocabulary, grade: nil),
                         level: builder.level(of: token))
+        case .numbered where token.text.isEmpty && !blankSince && !pageSince && continuesOpenText:
+            // "… when they reach the age of" / "17.": a number that ends a wrapped sentence.
+            var text = token
+            text.text = token.bareNumber ? (token.number ?? "") : (token.number ?? "") + "."
+            addText(text)
         case .bullet, .numbered:
             addItem(token)
         case .tableRow:
@@ -151,6 +166,22 @@ private struct BuildState {
     }
 
     // MARK: Text
+
+    /// Whether the open paragraph or list item stops mid-sentence, so the next line continues
+    /// it: its last line ends with a joining word, or is as long as wrapped prose ("Missing
+    /// children" over "5." is a label, not a sentence that goes on).
+    var continuesOpenText: Bool {
+        let text: String
+        switch open {
+        case .paragraph(let paragraph)?: text = paragraph.text
+        case .list(let list)?: text = list.entries.last?.item.text ?? ""
+        default: return false
+        }
+        guard !text.isEmpty, !Self.endsSentence(text) else { return false }
+        let lastWord = text.split(separator: " ").last.map { $0.lowercased() } ?? ""
+        return TreeBuilder.joiningWords.contains(lastWord) || lastLineIsLong
+    }
+
 
     static func startsLowercase(_ text: String) -> Bool {
         guard let first = text.first else { return false }
@@ -204,7 +235,7 @@ private struct BuildState {
     mutating func addItem(_ token: Token) {
         let item = ListItem(text: token.text, line: token.line, endLine: token.line, bullet: token.bullet, number: token.number)
         let hasGlyph = token.bullet != nil
-        let numberKind = NumberKind(token.number)
+        let numberKind = token.bareNumber ? NumberKind.bare : NumberKind(token.number)
         if case .list(var list) = open {
             let depth = depthFor(token, in: &list)
             let sameStyle = hasGlyph == list.firstHasGlyph && numberKind == list.firstNumberKind
