@@ -30,10 +30,13 @@ struct FactExtractor: Sendable {
         var facts = Facts()
         let content = tokens.filter(\.isContent)
         let cover = Array(content.prefix(Self.coverLines))
-        let coverText = SearchText(cover.map(\.searchableText))
-        let bodyText = SearchText(content.map(\.searchableText))
+        // Each token's search form, worked out once for the three texts made of them.
+        let forms = tokens.map { $0.kind == .blank ? [] : SearchText.form(of: $0.searchableText) }
+        let contentForms = tokens.indices.filter { tokens[$0].isContent }.map { forms[$0] }
+        let coverText = SearchText(forms: contentForms.prefix(Self.coverLines))
+        let bodyText = SearchText(forms: contentForms)
         // Boilerplate ("© Crown copyright") is furniture for the tree but a sign of the kind.
-        let allText = SearchText(tokens.filter { $0.kind != .blank }.map(\.searchableText))
+        let allText = SearchText(forms: tokens.indices.filter { tokens[$0].kind != .blank }.map { forms[$0] })
 
         facts.kind = kind(cover: coverText, body: allText, frameworkOnCover: frameworkTitleOnCover(coverText))
         facts.framework = framework(cover: coverText, body: bodyText)
@@ -279,10 +282,12 @@ private struct LabelledFacts {
         guard let definition = grammar.facts[fact] else { return [] }
         var found: [(Words, Range<Int>, [Words])] = []
         var contentIndex = 0
-        for (index, token) in tokens.enumerated().prefix(Self.searchLines * 2) where token.kind != .blank {
+        for index in tokens.indices.prefix(Self.searchLines * 2) where tokens[index].kind != .blank {
             contentIndex += 1
             if contentIndex > Self.searchLines { break }
-            let raw = source.string(source.lines[token.line - 1])
+            let line = source.lines[tokens[index].line - 1]
+            guard mayHoldLabel(line, definition) else { continue }
+            let raw = source.string(line)
             guard definition.labels.contains(where: { raw.containsASCII($0.first ?? "", ignoringCase: true) }) else { continue }
             let lowered = raw.lowercased()
             let words = Words(raw)
@@ -309,6 +314,18 @@ private struct LabelledFacts {
             }
         }
         return found
+    }
+
+    /// Whether `line` may hold the first word of one of `definition`'s labels: `false` when its
+    /// bytes rule every one out (a form feed, which `SourceText.string` drops, leaves it to the text).
+    private func mayHoldLabel(_ line: SourceText.Line, _ definition: FactDefinition) -> Bool {
+        guard !line.pageBreak else { return true }
+        return source.utf8.withUnsafeBufferPointer { buffer in
+            let bytes = UnsafeBufferPointer(rebasing: buffer[line.start..<line.end])
+            return definition.labels.contains { label in
+                (label.first ?? "").withUTF8Bytes { ASCIISearch.find($0, in: bytes, ignoringCase: true) } != .absent
+            }
+        }
     }
 
     func dateRange(_ fact: String) -> Dates.Found? {
@@ -422,16 +439,30 @@ struct SearchText {
     private let wordStarts: [[Int32]]
 
     init(_ lines: [String]) {
+        self.init(forms: lines.map(SearchText.form(of:)))
+    }
+
+    /// The text of lines whose search forms are `forms` (each line's form does not depend on
+    /// the lines before it: a space separates them).
+    init<Forms: Collection>(forms: Forms) where Forms.Element == [UInt8] {
         var out: [UInt8] = [0x20]
-        out.reserveCapacity(lines.reduce(2) { $0 + $1.utf8.count + 1 })
-        for line in lines {
-            SearchText.append(line, to: &out)
+        out.reserveCapacity(forms.reduce(1) { $0 + $1.count + 1 })
+        for form in forms {
+            out += form
             out.append(0x20)
         }
         bytes = out
         var starts = [[Int32]](repeating: [], count: 256)
         for i in 0..<max(0, out.count - 1) where out[i] == 0x20 { starts[Int(out[i + 1])].append(Int32(i)) }
         wordStarts = starts
+    }
+
+    /// The search form of one line, as it is appended after a space.
+    static func form(of line: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(line.utf8.count + 8)
+        append(line, to: &out, afterSpace: true)
+        return out
     }
 
     /// The search form of a phrase's words (punctuation words dropped).
@@ -442,8 +473,8 @@ struct SearchText {
         return out
     }
 
-    private static func append(_ text: String, to out: inout [UInt8]) {
-        var lastWasSpace = out.last == 0x20
+    private static func append(_ text: String, to out: inout [UInt8], afterSpace: Bool? = nil) {
+        var lastWasSpace = afterSpace ?? (out.last == 0x20)
         text.withUTF8Bytes { bytes in
             var i = 0
             while i < bytes.count {

@@ -41,7 +41,7 @@ struct RuleFile: Sendable {
             let content = line.drop(while: { $0 == " " || $0 == "\t" })
             if content.isEmpty || content.first == "#" { continue }
             // U+FFFD is encoded EF BF BD: only a line with an EF byte can hold one.
-            if content.utf8.contains(0xEF), content.contains("\u{FFFD}") {
+            if content.containsByte(where: { $0 == 0xEF }), content.contains("\u{FFFD}") {
                 throw GrammarError(file: name, line: lineNumber, message: "the file is not valid UTF-8")
             }
             let indented = content.startIndex != line.startIndex
@@ -61,7 +61,9 @@ struct RuleFile: Sendable {
             guard !records.isEmpty else {
                 throw GrammarError(file: name, line: lineNumber, message: "a field line must follow a record header `kind id`")
             }
-            guard let colon = content.firstIndex(of: ":") else {
+            // In an ASCII line every byte is a character: the colon is found among the bytes.
+            let ascii = !content.containsByte(where: { $0 >= 0x80 })
+            guard let colon = ascii ? content.utf8.firstIndex(of: 0x3A) : content.firstIndex(of: ":") else {
                 throw GrammarError(file: name, line: lineNumber, message: "expected `key: value`, found `\(content)`")
             }
             let key = content[..<colon].trimmingCharacters(in: " \t")
@@ -101,7 +103,14 @@ struct RuleFile: Sendable {
     }
 
     private static func isIdentifier(_ text: Substring) -> Bool {
-        !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
+        if !text.containsByte(where: { $0 >= 0x80 }) {
+            // ASCII: letters, digits, '-', '_' and '.' are those bytes.
+            return !text.isEmpty && text.utf8.allSatisfy { byte in
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == 0x2D || byte == 0x5F || byte == 0x2E
+            }
+        }
+        return !text.isEmpty && text.unicodeScalars.allSatisfy { scalar in
             (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
                 || scalar == "-" || scalar == "_" || scalar == "."
         }
@@ -127,6 +136,8 @@ public struct GrammarError: Error, CustomStringConvertible, Sendable, Equatable 
 
 extension Substring {
     func trimmingTrailingWhitespace() -> Substring {
+        // A last byte other than a space or tab ends a character that is neither.
+        if let last = utf8.last, last != 0x20, last != 0x09 { return self }
         var end = endIndex
         while end > startIndex {
             let before = index(before: end)
@@ -137,6 +148,11 @@ extension Substring {
     }
 
     func trimmingCharacters(in set: String) -> String {
+        // Characters of an ASCII set are single bytes: ends whose bytes are not in it stay.
+        if let first = utf8.first, let last = utf8.last, set.utf8.allSatisfy({ $0 < 0x80 }),
+           !set.utf8.contains(first), !set.utf8.contains(last) {
+            return String(self)
+        }
         var start = startIndex
         var end = endIndex
         while start < end, set.contains(self[start]) { start = index(after: start) }

@@ -77,15 +77,32 @@ enum SHA256 {
             w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
         }
         var (a, b, c, d, e, f, g, hh) = h
-        for t in 0..<64 {
-            let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-            let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+        // Eight rounds at a time, the working variables changing roles instead of places.
+        var t = 0
+        while t < 64 {
+            step(a, b, c, &d, e, f, g, &hh, k[t] &+ w[t])
+            step(hh, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1])
+            step(g, hh, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2])
+            step(f, g, hh, &a, b, c, d, &e, k[t + 3] &+ w[t + 3])
+            step(e, f, g, &hh, a, b, c, &d, k[t + 4] &+ w[t + 4])
+            step(d, e, f, &g, hh, a, b, &c, k[t + 5] &+ w[t + 5])
+            step(c, d, e, &f, g, hh, a, &b, k[t + 6] &+ w[t + 6])
+            step(b, c, d, &e, f, g, hh, &a, k[t + 7] &+ w[t + 7])
+            t += 8
         }
         h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
+    }
+
+    /// One round (a "step"): `d` and `h` take the new values the rotation would give `e` and `a`.
+    @inline(__always)
+    private static func step(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+                              _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32) {
+        let s1 = (e >> 6 | e << 26) ^ (e >> 11 | e << 21) ^ (e >> 25 | e << 7)
+        let ch = (e & f) ^ (~e & g)
+        let t1 = h &+ s1 &+ ch &+ kw
+        let s0 = (a >> 2 | a << 30) ^ (a >> 13 | a << 19) ^ (a >> 22 | a << 10)
+        let maj = (a & b) ^ (a & c) ^ (b & c)
+        d = d &+ t1
+        h = t1 &+ s0 &+ maj
     }
 }

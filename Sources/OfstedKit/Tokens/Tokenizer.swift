@@ -608,8 +608,10 @@ struct Tokenizer: Sendable {
         if token.kind == .numbered, token.bareNumber, let number = token.number, Int(number) != nil {
             return true
         }
+        // (Lower case changes no digit or sign, and only "P" or "p" lowercases to "p".)
+        if token.kind == .text, let value = Int(token.text), value >= 0 { return true }
+        guard let first = token.text.utf8.first, first == 0x50 || first == 0x70 else { return false }
         let text = token.text.lowercased()
-        if token.kind == .text, let value = Int(text), value >= 0 { return true }
         if text.hasPrefix("page "), text.dropFirst(5).split(separator: " ").first.flatMap({ Int($0) }) != nil { return true }
         return false
     }

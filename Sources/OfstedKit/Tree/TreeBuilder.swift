@@ -195,24 +195,28 @@ private struct BuildState {
 
     mutating func addText(_ token: Token) {
         let broken = blankSince || pageSince
+        // The open block is taken out of `open` before it changes, so that it is not shared and
+        // grows in place: a long list or paragraph is not copied for every line added to it.
         switch open {
         case .list(var list):
             let last = list.entries.count - 1
-            let item = list.entries[last].item
-            if !broken || item.text.isEmpty
-                || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(item.text))) {
-                list.entries[last].item.text = join(item.text, token.text)
+            let itemText = list.entries[last].item.text
+            if !broken || itemText.isEmpty
+                || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(itemText))) {
+                open = nil
+                Self.join(&list.entries[last].item.text, token.text)
                 list.entries[last].item.endLine = token.line
                 open = .list(list)
                 return
             }
         case .paragraph(var paragraph):
             if !broken || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(paragraph.text))) {
+                open = nil
                 if !paragraph.text.isEmpty && !token.text.isEmpty {
                     paragraph.lineStarts.append(paragraph.text.utf8.count + 1)
                     paragraph.lineNumbers.append(token.line)
                 }
-                paragraph.text = join(paragraph.text, token.text)
+                Self.join(&paragraph.text, token.text)
                 paragraph.endLine = token.line
                 open = .paragraph(paragraph)
                 return
@@ -230,6 +234,16 @@ private struct BuildState {
         return a + " " + b
     }
 
+    /// `text = join(text, more)`, appending in place.
+    static func join(_ text: inout String, _ more: String) {
+        if text.isEmpty {
+            text = more
+        } else if !more.isEmpty {
+            text += " "
+            text += more
+        }
+    }
+
     // MARK: Lists
 
     mutating func addItem(_ token: Token) {
@@ -237,6 +251,7 @@ private struct BuildState {
         let hasGlyph = token.bullet != nil
         let numberKind = token.bareNumber ? NumberKind.bare : NumberKind(token.number)
         if case .list(var list) = open {
+            open = nil  // not shared while it grows
             let depth = depthFor(token, in: &list)
             let sameStyle = hasGlyph == list.firstHasGlyph && numberKind == list.firstNumberKind
             if depth > 0 || sameStyle {
@@ -250,6 +265,7 @@ private struct BuildState {
                 open = .list(list)
                 return
             }
+            open = .list(list)
         }
         closeOpen()
         var list = ListState(entries: [.init(item: item, depth: 0, indent: token.indent)], firstHasGlyph: hasGlyph,
@@ -306,6 +322,7 @@ private struct BuildState {
     mutating func addRow(_ token: Token) {
         let row = TableRow(cells: token.cells, line: token.line, endLine: token.line)
         if case .table(var table) = open, !table.vertical, let last = table.rows.indices.last {
+            open = nil  // not shared while it grows; every way out below puts it back
             let previous = table.rows[last]
             let cells = row.cells
             let firstFilled = cells.firstIndex(where: { !$0.isEmpty }) ?? 0
