@@ -255,6 +255,32 @@ private struct LabelledFacts {
     /// Labels are trusted anywhere on a line within the cover, and at a line's start elsewhere.
     static let coverLines = 40
     static let searchLines = 400
+    /// The first words of every fact's labels, and for each line searched (by token index),
+    /// which of them its bytes may hold: worked out once for the three facts looked for.
+    private let labelWords: [String]
+    private let lineMayHold: [Int: [Bool]]
+
+    init(grammar: Grammar, source: SourceText, tokens: [Token]) {
+        self.grammar = grammar
+        self.source = source
+        self.tokens = tokens
+        let words = Array(Set(grammar.facts.values.flatMap { $0.labels.map { $0.first ?? "" } })).sorted()
+        let needles = ASCIINeedles(words)
+        var lineMayHold: [Int: [Bool]] = [:]
+        var contentIndex = 0
+        source.utf8.withUnsafeBufferPointer { buffer in
+            for index in tokens.indices.prefix(Self.searchLines * 2) where tokens[index].kind != .blank {
+                contentIndex += 1
+                if contentIndex > Self.searchLines { break }
+                let line = source.lines[tokens[index].line - 1]
+                // A form feed, which `SourceText.string` drops, leaves it to the line's text.
+                lineMayHold[index] = line.pageBreak ? Array(repeating: true, count: words.count)
+                    : needles.mayContain(in: UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]))
+            }
+        }
+        labelWords = words
+        self.lineMayHold = lineMayHold
+    }
 
     private var allLabels: [[String]] { grammar.facts.values.flatMap(\.labels) }
 
@@ -286,7 +312,7 @@ private struct LabelledFacts {
             contentIndex += 1
             if contentIndex > Self.searchLines { break }
             let line = source.lines[tokens[index].line - 1]
-            guard mayHoldLabel(line, definition) else { continue }
+            guard mayHoldLabel(index, definition) else { continue }
             let raw = source.string(line)
             guard definition.labels.contains(where: { raw.containsASCII($0.first ?? "", ignoringCase: true) }) else { continue }
             let lowered = raw.lowercased()
@@ -294,7 +320,7 @@ private struct LabelledFacts {
             for label in definition.labels {
                 var range = valueRange(words, label: label, coverLine: contentIndex <= Self.coverLines)
                 var lineWords = words
-                if range == nil, contentIndex <= Self.coverLines,
+                if range == nil, contentIndex <= Self.coverLines, lowered.containsASCII(label.joined(separator: " ") + ":"),
                    let glued = lowered.range(of: label.joined(separator: " ") + ":") {
                     // Cover cells run together by the conversion: "Age group:AllPublished:9 March 2012".
                     lineWords = Words(String(raw[glued.upperBound...]))
@@ -316,15 +342,11 @@ private struct LabelledFacts {
         return found
     }
 
-    /// Whether `line` may hold the first word of one of `definition`'s labels: `false` when its
-    /// bytes rule every one out (a form feed, which `SourceText.string` drops, leaves it to the text).
-    private func mayHoldLabel(_ line: SourceText.Line, _ definition: FactDefinition) -> Bool {
-        guard !line.pageBreak else { return true }
-        return source.utf8.withUnsafeBufferPointer { buffer in
-            let bytes = UnsafeBufferPointer(rebasing: buffer[line.start..<line.end])
-            return definition.labels.contains { label in
-                (label.first ?? "").withUTF8Bytes { ASCIISearch.find($0, in: bytes, ignoringCase: true) } != .absent
-            }
+    /// Whether the line of token `index` may hold the first word of one of `definition`'s labels.
+    private func mayHoldLabel(_ index: Int, _ definition: FactDefinition) -> Bool {
+        guard let mayHold = lineMayHold[index] else { return true }
+        return definition.labels.contains { label in
+            labelWords.firstIndex(of: label.first ?? "").map { mayHold[$0] } ?? true
         }
     }
 
@@ -371,10 +393,12 @@ private struct LabelledFacts {
 /// 21 May and 1 June 2012", "The Ofsted report was published on 9 March 2012".
 private struct ProseFacts {
     let grammar: Grammar
-    let tokens: [Token]
+    /// Sentences of the first paragraphs, wrapped lines joined; each is lexed only when its bytes
+    /// show it may hold the words a fact needs.
+    private let sentences: [Substring]
 
-    /// Sentences of the first paragraphs, wrapped lines joined.
-    private var sentences: [Words] {
+    init(grammar: Grammar, tokens: [Token]) {
+        self.grammar = grammar
         var paragraphs: [String] = []
         var current = ""
         for token in tokens.prefix(1500) {
@@ -386,7 +410,7 @@ private struct ProseFacts {
             }
         }
         if !current.isEmpty { paragraphs.append(current) }
-        return paragraphs.flatMap { Sentences.split($0).map { Words(String($0)) } }
+        sentences = paragraphs.flatMap { Sentences.split($0) }
     }
 
     /// The dates of the first sentence that speaks of the inspection: a range after one of the
@@ -394,7 +418,8 @@ private struct ProseFacts {
     func inspectionDates() -> Dates.Found? {
         guard let definition = grammar.facts["inspection-dates"] else { return nil }
         var fallback: Dates.Found?
-        for words in sentences {
+        for sentence in sentences where grammar.prefilters.inspectionNearWords.mayContain(sentence) {
+            let words = Words(String(sentence))
             let texts = words.words.map(\.text)
             guard definition.near.contains(where: texts.contains) else { continue }
             let leads = texts.indices.filter { i in definition.leads.contains { texts[i...].starts(with: $0) } }
@@ -417,7 +442,8 @@ private struct ProseFacts {
 
     func published() -> String? {
         guard let definition = grammar.facts["published"] else { return nil }
-        for words in sentences {
+        for sentence in sentences where grammar.prefilters.publicationLeads.mayContain(sentence) {
+            let words = Words(String(sentence))
             let texts = words.words.map(\.text)
             for lead in definition.leads {
                 for i in texts.indices where texts[i...].starts(with: lead) {

@@ -24,6 +24,10 @@ struct Prefilters: Sendable {
     var references = WordPrefilter(words: [])
     /// The first words of the authorities' names, written with a capital.
     var authorityNames = WordPrefilter(words: [])
+    /// The words near which a sentence gives the inspection dates, and the first words of the
+    /// leads before a publication date (council papers' prose facts).
+    var inspectionNearWords = WordPrefilter.anyText
+    var publicationLeads = WordPrefilter.anyText
 
     init() {}
 
@@ -55,6 +59,8 @@ struct Prefilters: Sendable {
         let required = grammar.referencePatterns.map(\.requiredWords)
         references = required.contains(where: \.isEmpty) ? .anyText : WordPrefilter(words: required.map { $0[0] })
         authorityNames = WordPrefilter(words: grammar.authorities.index.firstWords, capitalized: true)
+        if let inspection = grammar.facts["inspection-dates"] { inspectionNearWords = WordPrefilter(words: inspection.near) }
+        if let published = grammar.facts["published"] { publicationLeads = WordPrefilter(words: published.leads.map { $0.first ?? "" }) }
     }
 }
 

@@ -95,6 +95,53 @@ extension StringProtocol {
     }
 }
 
+/// Several needles looked for in one pass over a text's bytes, ignoring ASCII case: a needle
+/// is `false` only where `containsASCII(needle, ignoringCase: true)` is certainly false.
+struct ASCIINeedles {
+    private let needles: [[UInt8]]
+    /// The needles by their first byte (lowercase).
+    private var byFirstByte = [[Int]](repeating: [], count: 256)
+    /// Needles that any text may contain: empty or non-ASCII ones, and with a non-ASCII text,
+    /// those with a "k" (the Kelvin sign lowercases to it).
+    private var always: [Int] = []
+    private var withK: [Int] = []
+
+    init(_ needles: [String]) {
+        self.needles = needles.map { Array($0.utf8) }
+        for (n, needle) in self.needles.enumerated() {
+            guard let first = needle.first, !needle.contains(where: { $0 >= 0x80 }) else {
+                always.append(n)
+                continue
+            }
+            byFirstByte[Int(first)].append(n)
+            if needle.contains(0x6B) { withK.append(n) }
+        }
+    }
+
+    func mayContain(in haystack: UnsafeBufferPointer<UInt8>) -> [Bool] {
+        var found = [Bool](repeating: false, count: needles.count)
+        for n in always { found[n] = true }
+        if !withK.isEmpty, haystack.contains(where: { $0 >= 0x80 }) { for n in withK { found[n] = true } }
+        let count = haystack.count
+        for i in 0..<count {
+            var byte = haystack[i]
+            if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+            for n in byFirstByte[Int(byte)] where !found[n] && i + needles[n].count <= count {
+                let needle = needles[n]
+                var j = 1
+                while j < needle.count {
+                    var other = haystack[i + j]
+                    if other >= 0x41 && other <= 0x5A { other |= 0x20 }
+                    if other != needle[j] { break }
+                    j += 1
+                }
+                if j == needle.count { found[n] = true }
+            }
+        }
+        return found
+    }
+}
+
 enum ASCIISearch {
     enum Result {
         case found, absent

@@ -326,7 +326,7 @@ struct Tokenizer: Sendable {
         }
         var markup: [String] = []
         var s = String(text)
-        if s.contains("<") {
+        if s.containsASCII("<") {
             var out = ""
             var index = s.startIndex
             var removed = false
@@ -348,13 +348,13 @@ struct Tokenizer: Sendable {
                 s = out
             }
         }
-        if s.contains("&") {
+        if s.containsASCII("&") {
             for (entity, value) in [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", " "), ("&quot;", "\""), ("&#39;", "'"), ("&rsquo;", "\u{2019}")]
-            where s.contains(entity) {
+            where s.containsASCII(entity) {
                 s = s.replacingOccurrences(of: entity, with: value)
             }
         }
-        if s.contains("](") {
+        if s.containsASCII("](") {
             // [text](url) → text
             var out = ""
             var index = s.startIndex
@@ -372,11 +372,11 @@ struct Tokenizer: Sendable {
             }
             s = out
         }
-        if s.contains("**") || s.contains("__") {
+        if s.containsASCII("**") || s.containsASCII("__") {
             s = s.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
             markup.append("bold")
         }
-        if s.contains("*") || s.contains("_") {
+        if s.containsASCII("*") || s.containsASCII("_") {
             // A single * or _ that opens or closes a word is emphasis.
             let characters = Array(s)
             var out = ""
@@ -397,7 +397,7 @@ struct Tokenizer: Sendable {
                 s = out
             }
         }
-        if s.contains("\\") {
+        if s.containsASCII("\\") {
             var out = ""
             var escaped = false
             for character in s {
