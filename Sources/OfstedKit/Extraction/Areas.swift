@@ -41,54 +41,11 @@ struct AreaExtractor: Sendable {
     /// number and status any of them gives, in the order of the listing statements. A quote
     /// joins the listed area with its number, or the same words.
     func merge(_ candidates: [Candidate]) -> [Candidate] {
-        var merged: [Candidate] = []
-        var statements: [[Candidate]] = []
-        for candidate in candidates.filter({ !$0.isQuote }) {
-            if let index = merged.indices.first(where: { Self.sameArea(merged[$0], candidate) }) {
-                statements[index].append(candidate)
-                if merged[index].number == nil { merged[index].number = candidate.number }
-                if merged[index].status == nil { merged[index].status = candidate.status }
-                continue
-            }
-            merged.append(candidate)
-            statements.append([candidate])
-        }
-        for quote in candidates.filter(\.isQuote) {
-            if let index = merged.indices.first(where: { (quote.number != nil && merged[$0].number == quote.number) || Self.sameArea(merged[$0], quote) }) {
-                statements[index].append(quote)
-            } else {
-                merged.append(quote)
-                statements.append([quote])
-            }
-        }
-        // The first full statement: among the statements that list the area (a quote under
-        // "Area for Improvement 8" only repeats it), the earliest whose text is not a truncation
-        // of a longer one.
-        for index in merged.indices {
-            let listing = statements[index].filter { !$0.isQuote }
-            let pool = listing.isEmpty ? statements[index] : listing
-            let longest = pool.map { Self.normalized($0.text).count }.max() ?? 0
-            guard let first = pool.filter({ Self.normalized($0.text).count * 10 >= longest * 9 })
-                .min(by: { $0.line < $1.line }) else { continue }
-            merged[index].text = first.text
-            merged[index].line = first.line
-            merged[index].endLine = first.endLine
-        }
-        return merged
+        AreaMerger(candidates).merged()
     }
 
     static func normalized(_ text: String) -> String {
         Words.normalize(text).filter { $0.unicodeScalars.first?.isWordCharacter == true }.joined(separator: " ")
-    }
-
-    /// Two statements of one area: the same words, one a prefix of the other, or nearly the same.
-    static func sameArea(_ a: Candidate, _ b: Candidate) -> Bool {
-        let x = normalized(a.text), y = normalized(b.text)
-        guard !x.isEmpty, !y.isEmpty else { return false }
-        if x == y { return true }
-        let (short, long) = x.count <= y.count ? (x, y) : (y, x)
-        if short.count >= 40 && long.hasPrefix(short) { return true }
-        return Similarity.dice(x, y) >= 0.9
     }
 
     // MARK: Themes
