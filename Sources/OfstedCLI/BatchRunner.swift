@@ -64,8 +64,20 @@ final class BatchRunner: @unchecked Sendable {
 
     /// Extracts every document and returns the tally; the summary is written to standard error.
     func run() -> Summary {
+        // Threads of our own rather than Dispatch's pool, so that --jobs N means N at once.
         let workers = max(1, min(options.jobs, plan.documents.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in work() }
+        let finished = DispatchGroup()
+        for _ in 1..<workers {
+            finished.enter()
+            let thread = Thread { [self] in
+                work()
+                finished.leave()
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        work()
+        finished.wait()
         if lastDrawn != nil { io.writeError("\r\u{1B}[K") }
         io.writeError(report())
         return summary

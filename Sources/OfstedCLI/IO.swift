@@ -46,6 +46,14 @@ public final class StandardIO: CLIIO, @unchecked Sendable {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Flushes standard output unless another thread is writing it (an interrupt must not wait
+    /// on a pipe nobody reads).
+    func flushIfIdle() {
+        guard lock.try() else { return }
+        lock.unlock()
+        flush()
+    }
+
     public func flush() {
         lock.lock()
         defer { lock.unlock() }

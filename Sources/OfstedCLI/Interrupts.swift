@@ -79,7 +79,7 @@ enum Interrupts {
             var received: Int32 = 0
             while sigwait(&waited, &received) != 0 {}
             TemporaryFiles.shared.removeAllForExit()
-            io.flush()
+            io.flushIfIdle()
             let clear = isatty(STDERR_FILENO) != 0 ? "\r\u{1B}[K" : ""
             let message = Array("\(clear)ofsted: interrupted; no partial output is left\n".utf8)
             _ = message.withUnsafeBytes { Foundation.write(STDERR_FILENO, $0.baseAddress, $0.count) }

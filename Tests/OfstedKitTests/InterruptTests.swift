@@ -6,7 +6,7 @@ import XCTest
 /// hidden and cleared by the next run. These run the built `ofsted` executable.
 final class InterruptTests: XCTestCase {
     let scratch = ScratchFolder("interrupt")
-    static let documents = 60
+    var documents = 60
 
     /// A batch long enough to interrupt: copies of a seed, and an old output for each.
     func prepare() throws -> (tool: URL, input: String, output: String) {
@@ -14,10 +14,33 @@ final class InterruptTests: XCTestCase {
             XCTFail("the ofsted executable is not beside the tests; build it (swift build) first")
             throw XCTSkip("no executable")
         }
+        try? FileManager.default.removeItem(atPath: scratch.path + "/in")
         let seed = try Array(Data(contentsOf: XCTUnwrap(Repository.corpusCases().first { $0.lastPathComponent.hasPrefix("002_") })))
-        for index in 0..<Self.documents { scratch.file(String(format: "in/doc%03d.txt", index), seed) }
-        for index in 0..<Self.documents { scratch.file(String(format: "out/doc%03d.json", index), "old\n") }
+        for index in 0..<documents { scratch.file(String(format: "in/doc%04d.txt", index), seed) }
+        resetOutputs()
         return (tool, scratch.path + "/in", scratch.path + "/out")
+    }
+
+    func resetOutputs() {
+        try? FileManager.default.removeItem(atPath: scratch.path + "/out")
+        for index in 0..<documents { scratch.file(String(format: "out/doc%04d.json", index), "old\n") }
+    }
+
+    /// Starts the batch and waits until a few outputs are written; when the batch was too quick to
+    /// be caught running, starts again with four times the documents.
+    func startAndWait(_ arguments: (String, String) -> [String]) throws -> (tool: URL, output: String, process: Process, errors: Pipe) {
+        while true {
+            let (tool, input, output) = try prepare()
+            let (process, errors) = try start(tool, arguments(input, output))
+            waitForProgress(output, count: 4, process: process)
+            if process.isRunning { return (tool, output, process, errors) }
+            process.waitUntilExit()
+            guard documents < 4000 else {
+                XCTFail("the batch ends before it can be interrupted")
+                throw XCTSkip("too quick")
+            }
+            documents *= 4
+        }
     }
 
     func start(_ tool: URL, _ arguments: [String]) throws -> (Process, Pipe) {
@@ -35,8 +58,8 @@ final class InterruptTests: XCTestCase {
     func waitForProgress(_ output: String, count: Int, process: Process) {
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline && process.isRunning {
-            let replaced = (0..<Self.documents).filter { index in
-                (try? Data(contentsOf: URL(fileURLWithPath: output + String(format: "/doc%03d.json", index))))?.count ?? 0 > 10
+            let replaced = (0..<documents).filter { index in
+                (try? Data(contentsOf: URL(fileURLWithPath: output + String(format: "/doc%04d.json", index))))?.count ?? 0 > 10
             }.count
             if replaced >= count { return }
             usleep(20_000)
@@ -56,7 +79,7 @@ final class InterruptTests: XCTestCase {
             let data = (try? Data(contentsOf: URL(fileURLWithPath: output + "/" + name))) ?? Data()
             if data == Data("old\n".utf8) { continue }
             let wanted = String(decoding: expected, as: UTF8.self)
-                .replacingOccurrences(of: "\"file\": \"doc000.txt\"", with: "\"file\": \"\(name.dropLast(5)).txt\"")
+                .replacingOccurrences(of: "\"file\": \"doc0000.txt\"", with: "\"file\": \"\(name.dropLast(5)).txt\"")
             XCTAssertEqual(String(decoding: data, as: UTF8.self), wanted, "\(name) is complete", file: file, line: line)
             new += 1
         }
@@ -64,17 +87,13 @@ final class InterruptTests: XCTestCase {
     }
 
     func expectedJSON(_ input: String) -> Data {
-        Data(CLIRun.run(["extract", input + "/doc000.txt"]).output)
+        Data(CLIRun.run(["extract", input + "/doc0000.txt"]).output)
     }
 
     func testInterruptLeavesOnlyCompleteOutputsAndNoTemporaryFiles() throws {
-        let (tool, input, output) = try prepare()
-        let expected = expectedJSON(input)
         for signal in [SIGINT, SIGTERM] {
-            for index in 0..<Self.documents { scratch.file(String(format: "out/doc%03d.json", index), "old\n") }
-            let (process, errors) = try start(tool, ["extract", "--out-dir", output, "--jobs", "2", input])
-            waitForProgress(output, count: 4, process: process)
-            XCTAssertTrue(process.isRunning, "the batch was still running when interrupted")
+            let (_, output, process, errors) = try startAndWait { ["extract", "--out-dir", $1, "--jobs", "2", $0] }
+            let expected = expectedJSON(scratch.path + "/in")
             kill(process.processIdentifier, signal)
             XCTAssertTrue(waitForExit(process), "it stops when interrupted")
             XCTAssertEqual(process.terminationReason, .exit)
@@ -84,22 +103,20 @@ final class InterruptTests: XCTestCase {
             XCTAssertEqual(scratch.names(in: "out").filter { $0.hasPrefix(".") }, [], "no temporary file remains")
             let new = checkOutputs(output, expected: expected)
             XCTAssertGreaterThanOrEqual(new, 4)
-            XCTAssertLessThan(new, Self.documents, "interrupted before the end")
+            XCTAssertLessThan(new, documents, "interrupted before the end")
         }
     }
 
     func testKillLeavesOnlyCompleteOutputsAndTheNextRunClearsUp() throws {
-        let (tool, input, output) = try prepare()
+        let (tool, output, process, _) = try startAndWait { ["extract", "--out-dir", $1, "--jobs", "2", $0] }
+        let input = scratch.path + "/in"
         let expected = expectedJSON(input)
-        let (process, _) = try start(tool, ["extract", "--out-dir", output, "--jobs", "2", input])
-        waitForProgress(output, count: 4, process: process)
-        XCTAssertTrue(process.isRunning, "the batch was still running when killed")
         kill(process.processIdentifier, SIGKILL)
         XCTAssertTrue(waitForExit(process))
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
         let new = checkOutputs(output, expected: expected)
         XCTAssertGreaterThanOrEqual(new, 4)
-        XCTAssertLessThan(new, Self.documents, "killed before the end")
+        XCTAssertLessThan(new, documents, "killed before the end")
         // What a kill leaves is hidden, named as a temporary file of a dead process, never an output.
         for name in scratch.names(in: "out") where name.hasPrefix(".") {
             XCTAssertTrue(name.hasSuffix(".tmp") && name.contains(".json.\(process.processIdentifier)."), name)
@@ -108,7 +125,7 @@ final class InterruptTests: XCTestCase {
         let (again, errors) = try start(tool, ["extract", "--out-dir", output, input])
         again.waitUntilExit()
         XCTAssertEqual(again.terminationStatus, 0, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
-        XCTAssertEqual(checkOutputs(output, expected: expected), Self.documents, "every output complete")
+        XCTAssertEqual(checkOutputs(output, expected: expected), documents, "every output complete")
         XCTAssertEqual(scratch.names(in: "out").filter { $0.hasPrefix(".") }, [], "the dead run's temporary files were removed")
     }
 }
