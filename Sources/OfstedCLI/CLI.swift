@@ -11,6 +11,7 @@ public enum CLI {
     /// Runs with the process's real arguments and standard streams, and exits.
     public static func main() -> Never {
         let io = StandardIO()
+        Interrupts.install(io: io)
         let status = run(Array(CommandLine.arguments.dropFirst()), io: io)
         io.flush()
         exit(status)

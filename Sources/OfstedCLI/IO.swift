@@ -8,11 +8,17 @@ public protocol CLIIO: AnyObject, Sendable {
     /// Standard error.
     func writeError(_ text: String)
     func readStandardInput() -> [UInt8]
+    /// Standard input, up to `limit` bytes (more are left unread).
+    func readStandardInput(limit: Int) -> [UInt8]
     /// Whether standard error is a terminal (progress lines are drawn only there).
     var errorIsTerminal: Bool { get }
     /// Whether standard output is a terminal (colour is used only there).
     var outputIsTerminal: Bool { get }
     var environment: [String: String] { get }
+}
+
+extension CLIIO {
+    public func readStandardInput(limit: Int) -> [UInt8] { Array(readStandardInput().prefix(limit)) }
 }
 
 /// The process's standard streams. Output is buffered and written in large pieces; writes are
@@ -40,6 +46,14 @@ public final class StandardIO: CLIIO, @unchecked Sendable {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Flushes standard output unless another thread is writing it (an interrupt must not wait
+    /// on a pipe nobody reads).
+    func flushIfIdle() {
+        guard lock.try() else { return }
+        lock.unlock()
+        flush()
+    }
+
     public func flush() {
         lock.lock()
         defer { lock.unlock() }
@@ -57,6 +71,15 @@ public final class StandardIO: CLIIO, @unchecked Sendable {
         Array(FileHandle.standardInput.readDataToEndOfFile())
     }
 
+    public func readStandardInput(limit: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        while bytes.count < limit {
+            guard let data = try? FileHandle.standardInput.read(upToCount: min(1 << 16, limit - bytes.count)), !data.isEmpty else { break }
+            bytes.append(contentsOf: data)
+        }
+        return bytes
+    }
+
     public var errorIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
     public var outputIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
     public var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -64,12 +87,20 @@ public final class StandardIO: CLIIO, @unchecked Sendable {
 
 /// Writing files so that a reader, or an interrupted run, sees the old file or the new one and
 /// never a part of one: write a temporary file beside the target, then rename it over.
+///
+/// The temporary file is hidden and named `.NAME.PID.RANDOM.tmp`, so that a run killed before it
+/// could clean up (SIGKILL) leaves nothing that looks like an output; `removeStale(in:)` clears
+/// such leftovers of dead processes. An interrupt (SIGINT, SIGTERM) removes them at once: see
+/// `TemporaryFiles`.
 enum AtomicFile {
     static func write(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
-        let temporary = directory + "/." + url.lastPathComponent + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        var name = url.lastPathComponent
+        while name.utf8.count > 200 { name.removeLast() }  // room for the suffix within NAME_MAX
+        let temporary = directory + "/." + name + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let files = TemporaryFiles.shared
+        let descriptor = files.create(temporary)
         guard descriptor >= 0 else {
             throw CLIError.failure("\(path): cannot write: \(String(cString: strerror(errno)))")
         }
@@ -88,14 +119,30 @@ enum AtomicFile {
         let failure = ok ? nil : String(cString: strerror(errno))
         close(descriptor)
         if let failure {
-            unlink(temporary)
+            files.discard(temporary)
             throw CLIError.failure("\(path): cannot write: \(failure)")
         }
-        if rename(temporary, path) != 0 {
+        if files.commit(temporary, to: path) != 0 {
             let reason = String(cString: strerror(errno))
-            unlink(temporary)
+            files.discard(temporary)
             throw CLIError.failure("\(path): cannot write: \(reason)")
         }
+    }
+
+    /// Removes the temporary files of `.json` outputs in `directory` that processes no longer
+    /// running left behind (killed with SIGKILL, or by a power cut); returns how many.
+    @discardableResult
+    static func removeStale(in directory: String) -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
+        var removed = 0
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            let parts = name.dropLast(".tmp".count).split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count >= 5, parts[parts.count - 3] == "json",
+                  let pid = Int32(parts[parts.count - 2]), pid > 0, UInt32(parts[parts.count - 1]) != nil else { continue }
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }  // its writer may still be running
+            if unlink(directory + "/" + name) == 0 { removed += 1 }
+        }
+        return removed
     }
 }
 

@@ -113,7 +113,7 @@ final class CLITests: XCTestCase {
 
     func testMissingArgumentsAndValues() throws {
         assertUsageError(["extract"], message: "no input file", hint: "ofsted extract --help")
-        assertUsageError(["extract", "a.txt", "b.txt"], message: "extract takes one input file", hint: "ofsted extract --help")
+        assertUsageError(["extract", "a.txt", "b.txt"], message: "several inputs need --out-dir DIR (a JSON file each) or --jsonl (a line each)", hint: "ofsted extract --help")
         assertUsageError(["extract", try file("paper.txt", paper), "-o"], message: "-o needs a value", hint: "ofsted extract --help")
         assertUsageError(["tree"], message: "tree takes one input file", hint: "ofsted tree --help")
         assertUsageError(["grammar"], message: "expected 'check [DIR]'", hint: "ofsted grammar --help")

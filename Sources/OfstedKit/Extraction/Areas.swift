@@ -41,81 +41,16 @@ struct AreaExtractor: Sendable {
     /// number and status any of them gives, in the order of the listing statements. A quote
     /// joins the listed area with its number, or the same words.
     func merge(_ candidates: [Candidate]) -> [Candidate] {
-        // Each candidate's words, normalized once: every pair of candidates may be compared.
-        let texts = candidates.map { ComparableText($0.text) }
-        var merged: [Candidate] = []
-        /// The candidate that first stated each merged area (whose text it has until the end).
-        var firstStated: [Int] = []
-        var statements: [[Int]] = []
-        for (i, candidate) in candidates.enumerated() where !candidate.isQuote {
-            if let index = merged.indices.first(where: { texts[firstStated[$0]].sameArea(as: texts[i]) }) {
-                statements[index].append(i)
-                if merged[index].number == nil { merged[index].number = candidate.number }
-                if merged[index].status == nil { merged[index].status = candidate.status }
-                continue
-            }
-            merged.append(candidate)
-            firstStated.append(i)
-            statements.append([i])
-        }
-        for (i, quote) in candidates.enumerated() where quote.isQuote {
-            if let index = merged.indices.first(where: {
-                (quote.number != nil && merged[$0].number == quote.number) || texts[firstStated[$0]].sameArea(as: texts[i])
-            }) {
-                statements[index].append(i)
-            } else {
-                merged.append(quote)
-                firstStated.append(i)
-                statements.append([i])
-            }
-        }
-        // The first full statement: among the statements that list the area (a quote under
-        // "Area for Improvement 8" only repeats it), the earliest whose text is not a truncation
-        // of a longer one.
-        for index in merged.indices {
-            let listing = statements[index].filter { !candidates[$0].isQuote }
-            let pool = listing.isEmpty ? statements[index] : listing
-            let longest = pool.map { texts[$0].length }.max() ?? 0
-            guard let first = pool.filter({ texts[$0].length * 10 >= longest * 9 })
-                .min(by: { candidates[$0].line < candidates[$1].line }) else { continue }
-            merged[index].text = candidates[first].text
-            merged[index].line = candidates[first].line
-            merged[index].endLine = candidates[first].endLine
-        }
-        return merged
-    }
-
-    static func normalized(_ text: String) -> String {
-        Words.normalize(text).filter { $0.unicodeScalars.first?.isWordCharacter == true }.joined(separator: " ")
+        AreaMerger(candidates).merged()
     }
 
     /// Two statements of one area: the same words, one a prefix of the other, or nearly the same.
     static func sameArea(_ a: Candidate, _ b: Candidate) -> Bool {
-        ComparableText(a.text).sameArea(as: ComparableText(b.text))
+        AreaMerger([a, b]).same(0, 1)
     }
 
-    /// A statement's text as `sameArea` compares it, worked out once.
-    struct ComparableText {
-        let normalized: String
-        /// Its length in characters.
-        let length: Int
-        /// Its word bigrams, counted.
-        let bigrams: Similarity.Bigrams
-
-        init(_ text: String) {
-            normalized = AreaExtractor.normalized(text)
-            length = normalized.count
-            bigrams = Similarity.Bigrams(normalized)
-        }
-
-        func sameArea(as other: ComparableText) -> Bool {
-            let x = self, y = other
-            guard !x.normalized.isEmpty, !y.normalized.isEmpty else { return false }
-            if x.normalized == y.normalized { return true }
-            let (short, long) = x.length <= y.length ? (x, y) : (y, x)
-            if short.length >= 40 && long.normalized.hasPrefix(short.normalized) { return true }
-            return x.bigrams.dice(y.bigrams) >= 0.9
-        }
+    static func normalized(_ text: String) -> String {
+        Words.normalize(text).filter { $0.unicodeScalars.first?.isWordCharacter == true }.joined(separator: " ")
     }
 
     // MARK: Themes

@@ -86,11 +86,12 @@ struct CountChecker: Sendable {
             switch event {
             case .paragraph(let paragraph): scan(paragraph.text, line: paragraph.line)
             case .list(let list):
-                var items = list.items
-                while let item = items.first {
-                    items.removeFirst()
+                // Items in document order (each before its nested items), from a stack: taking the
+                // first of an array each time would make a long list quadratic.
+                var items = Array(list.items.reversed())
+                while let item = items.popLast() {
                     scan(item.text, line: item.line)
-                    items.insert(contentsOf: item.children, at: 0)
+                    items.append(contentsOf: item.children.reversed())
                 }
             case .table(let table):
                 for row in table.rows { for cell in row.cells { scan(cell, line: row.line) } }

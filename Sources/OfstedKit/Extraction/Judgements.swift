@@ -41,11 +41,12 @@ struct JudgementExtractor: Sendable {
         var kept: [String: Candidate] = [:]
         var order: [String] = []
         var diagnostics: [Diagnostic] = []
+        // The (service, area) pairs a table or heading states, looked up for each prose statement.
+        let statedOutsideProse = Set(candidates.filter { $0.rank < 2 }.map { $0.judgement.service + "/" + $0.judgement.area })
         for candidate in candidates {
             let key = candidate.judgement.service + "/" + candidate.judgement.area
             guard let existing = kept[key] else {
-                if candidate.rank == 2, facts.kind == .ofstedReport,
-                   candidates.contains(where: { $0.rank < 2 && $0.judgement.service == candidate.judgement.service && $0.judgement.area == candidate.judgement.area }) {
+                if candidate.rank == 2, facts.kind == .ofstedReport, statedOutsideProse.contains(key) {
                     continue
                 }
                 kept[key] = candidate
@@ -201,11 +202,12 @@ private struct Walker {
             }
         case .list(let list):
             guard !inIgnoredSection else { return }
-            var items = list.items
-            while let item = items.first {
-                items.removeFirst()
+            // Items in document order (each before its nested items), from a stack: taking the
+            // first of an array each time would make a long list quadratic.
+            var items = Array(list.items.reversed())
+            while let item = items.popLast() {
                 text(item.text, line: item.line, inList: true)
-                items.insert(contentsOf: item.children, at: 0)
+                items.append(contentsOf: item.children.reversed())
             }
         case .table(let table):
             if !inIgnoredSection { self.table(table) }

@@ -17,7 +17,31 @@ struct GrammarLoader {
         guard let text = files["\(name).rules"] else {
             throw GrammarError(file: path(name), line: 0, message: "the grammar has no \(name).rules")
         }
-        return try RuleFile.parse(text, name: path(name))
+        let file = try RuleFile.parse(text, name: path(name))
+        if file.records.isEmpty {
+            throw GrammarError(file: file.name, line: 1, message: "the file has no records; is it cut short?")
+        }
+        return file
+    }
+
+    /// The ids the output contract fixes, which a grammar must define (a file cut short at a
+    /// record's end is still well-formed; a missing id is how it shows).
+    static let contractGrades = ["outstanding", "good", "adequate", "requires-improvement", "inadequate"]
+    static let contractServices = ["safeguarding", "looked-after-children", "local-authority", "lscb", "unspecified"]
+    static let contractFrameworks = ["slac", "lac", "sif", "ilacs"]
+    static let contractAreas = [
+        "overall-effectiveness", "capacity-for-improvement", "safe-and-feel-safe", "quality-of-provision", "health-contribution",
+        "ambition-and-prioritisation", "leadership-and-management", "performance-management-and-quality-assurance",
+        "partnership-working", "equality-and-diversity", "being-healthy", "staying-safe", "enjoying-and-achieving",
+        "making-a-positive-contribution", "economic-well-being", "outcomes", "help-and-protection", "looked-after-and-permanence",
+        "adoption-performance", "care-leavers", "leadership-management-and-governance", "leaders-impact",
+        "children-in-care-and-care-leavers", "children-in-care",
+    ]
+
+    private func require(_ ids: [String], in defined: [String], kind: String, file: RuleFile) throws(GrammarError) {
+        for id in ids where !defined.contains(id) {
+            throw GrammarError(file: file.name, line: file.lastLine, message: "the contract's \(kind) \(id) is missing; is the file cut short?")
+        }
     }
 
     func load() throws(GrammarError) -> Grammar {
@@ -36,6 +60,9 @@ struct GrammarLoader {
             throw GrammarError(file: manifest.name, line: 1, message: "manifest.rules needs a `grammar` record with `version` and `format`")
         }
         try check(manifest, kinds: ["grammar": ["version", "format"]])
+        if let second = manifest.records.dropFirst().first {
+            throw GrammarError(file: manifest.name, line: second.line, message: "manifest.rules has one `grammar` record")
+        }
         let version = try single(grammarRecord, "version", in: manifest)
         let formatField = try singleField(grammarRecord, "format", in: manifest)
         guard let format = Int(formatField.value) else {
@@ -87,6 +114,7 @@ struct GrammarLoader {
             }
             grades.append(GradeDefinition(id: record.id, score: score, aliases: aliases.map(\.value)))
         }
+        try require(Self.contractGrades, in: grades.map(\.id), kind: "grade", file: gradesFile)
 
         // timescales
         let timescalesFile = parsed["timescales"]!
@@ -101,6 +129,9 @@ struct GrammarLoader {
                 let key = words.joined(separator: " ")
                 if let other = timescaleHeadings[key], other != record.id {
                     throw GrammarError(file: timescalesFile.name, line: alias.line, message: "the alias \"\(alias.value)\" is already timescale \(other)")
+                }
+                if let grade = gradePhrases[key] {
+                    throw GrammarError(file: timescalesFile.name, line: alias.line, message: "the alias \"\(alias.value)\" is already grade \(grade)")
                 }
                 timescaleHeadings[key] = record.id
                 vocabulary.timescales.insert(words, record.id)
@@ -124,12 +155,16 @@ struct GrammarLoader {
                 if let other = serviceHeadings[key], other != record.id {
                     throw GrammarError(file: servicesFile.name, line: field.line, message: "the alias \"\(field.value)\" is already service \(other)")
                 }
+                if let other = gradePhrases[key].map({ "grade \($0)" }) ?? timescaleHeadings[key].map({ "timescale \($0)" }) {
+                    throw GrammarError(file: servicesFile.name, line: field.line, message: "the alias \"\(field.value)\" is already \(other)")
+                }
                 serviceHeadings[key] = record.id
                 vocabulary.allServices.insert(words, record.id)
                 if trusted { vocabulary.services.insert(words, record.id) }
             }
             services.append(ServiceDefinition(id: record.id, label: label))
         }
+        try require(Self.contractServices, in: services.map(\.id), kind: "service", file: servicesFile)
 
         // areas
         let areasFile = parsed["areas"]!
@@ -150,11 +185,16 @@ struct GrammarLoader {
                 if let other = areaLabels[key], other != record.id {
                     throw GrammarError(file: areasFile.name, line: alias.line, message: "the alias \"\(alias.value)\" is already area \(other)")
                 }
+                if let other = gradePhrases[key].map({ "grade \($0)" }) ?? timescaleHeadings[key].map({ "timescale \($0)" })
+                    ?? (serviceHeadings[key] ?? serviceHeadings["the " + key]).map({ "service \($0)" }) {
+                    throw GrammarError(file: areasFile.name, line: alias.line, message: "the alias \"\(alias.value)\" is already \(other)")
+                }
                 areaLabels[key] = record.id
                 vocabulary.areas.insert(words, record.id)
             }
             areas.append(AreaDefinition(id: record.id, label: label))
         }
+        try require(Self.contractAreas, in: areas.map(\.id), kind: "area", file: areasFile)
 
         // frameworks
         let frameworksFile = parsed["frameworks"]!
@@ -229,6 +269,8 @@ struct GrammarLoader {
                 judges: judges,
                 splits: splits))
         }
+
+        try require(Self.contractFrameworks, in: frameworks.map(\.id), kind: "framework", file: frameworksFile)
 
         // sections
         let sectionsFile = parsed["sections"]!
@@ -359,6 +401,9 @@ struct GrammarLoader {
                     guard timescales.contains(field.value) else {
                         throw GrammarError(file: countsFile.name, line: field.line, message: "unknown timescale \(field.value)")
                     }
+                    if let other = nounTimescales[record.id], other != field.value {
+                        throw GrammarError(file: countsFile.name, line: field.line, message: "noun \(record.id) already has timescale \(other)")
+                    }
                     nounTimescales[record.id] = field.value
                 }
                 for field in record.values("word") { vocabulary.nouns.insert(Words.normalize(field.value), record.id) }
@@ -396,6 +441,9 @@ struct GrammarLoader {
         var kindSignals: [KindSignals] = []
         for record in factsFile.records {
             if record.kind == "fact" {
+                guard facts[record.id] == nil else {
+                    throw GrammarError(file: factsFile.name, line: record.line, message: "fact \(record.id) is defined twice")
+                }
                 guard ["inspection-dates", "published", "lead-inspector"].contains(record.id) else {
                     throw GrammarError(file: factsFile.name, line: record.line, message: "unknown fact \(record.id); facts are inspection-dates, published, lead-inspector")
                 }
@@ -405,6 +453,9 @@ struct GrammarLoader {
             } else {
                 guard let kind = DocumentKind(rawValue: record.id), kind != .unknown else {
                     throw GrammarError(file: factsFile.name, line: record.line, message: "unknown document kind \(record.id)")
+                }
+                guard !kindSignals.contains(where: { $0.kind == kind }) else {
+                    throw GrammarError(file: factsFile.name, line: record.line, message: "kind \(record.id) is defined twice")
                 }
                 var signals: [KindSignals.Signal] = []
                 for field in record.values("signal") + record.values("cover-signal") {

@@ -30,6 +30,8 @@ struct RuleFile: Sendable {
 
     let name: String
     let records: [Record]
+    /// The number of the file's last line with a record or field on it.
+    var lastLine: Int { records.last.map { $0.fields.last?.line ?? $0.line } ?? 1 }
 
     /// Parses the text of a rule file named `name` (used in error messages).
     static func parse(_ text: String, name: String) throws(GrammarError) -> RuleFile {

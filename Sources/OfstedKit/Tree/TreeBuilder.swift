@@ -61,11 +61,51 @@ private struct BuildState {
             var indent: Int
         }
 
-        var entries: [Entry]
+        private(set) var entries: [Entry]
         var firstHasGlyph: Bool
         var firstNumberKind: NumberKind
         var firstGlyph: String?
         var glyphDepths: [String: Int] = [:]
+        /// The depth of the last entry at each indent, so that placing an item does not scan the list.
+        private var depthAtIndent: [Int: Int] = [:]
+        /// Entries that no later entry has indented as little as: indents strictly increase
+        /// upwards, and the last entry indented less than any width is among them.
+        private var shallower: [(indent: Int, depth: Int)] = []
+
+        init(first: Entry, firstHasGlyph: Bool, firstNumberKind: NumberKind, firstGlyph: String?) {
+            entries = []
+            self.firstHasGlyph = firstHasGlyph
+            self.firstNumberKind = firstNumberKind
+            self.firstGlyph = firstGlyph
+            append(first)
+        }
+
+        mutating func append(_ entry: Entry) {
+            entries.append(entry)
+            depthAtIndent[entry.indent] = entry.depth
+            while let top = shallower.last, top.indent >= entry.indent { shallower.removeLast() }
+            shallower.append((entry.indent, entry.depth))
+        }
+
+        /// Changes the last entry in place (its text grows; its indent and depth stay).
+        mutating func updateLast(_ body: (inout Entry) -> Void) { body(&entries[entries.count - 1]) }
+
+        /// Drops the last entry; the list must be closed after this (the indexes no longer match).
+        mutating func removeLastBeforeClosing() { entries.removeLast() }
+
+        /// The depth of the last entry indented exactly `indent`.
+        func depth(atIndent indent: Int) -> Int? { depthAtIndent[indent] }
+
+        /// The depth of the last entry indented less than `indent`.
+        func depth(indentedLessThan indent: Int) -> Int? {
+            var low = 0
+            var high = shallower.count
+            while low < high {
+                let middle = (low + high) / 2
+                if shallower[middle].indent < indent { low = middle + 1 } else { high = middle }
+            }
+            return low == 0 ? nil : shallower[low - 1].depth
+        }
     }
 
     enum NumberKind: Equatable {
@@ -195,47 +235,47 @@ private struct BuildState {
 
     mutating func addText(_ token: Token) {
         let broken = blankSince || pageSince
-        // The open block is taken out of `open` before it changes, so that it is not shared and
-        // grows in place: a long list or paragraph is not copied for every line added to it.
-        switch open {
-        case .list(var list):
+        // The open block is taken out of `open` while it grows, so that it is its storage's only
+        // owner and appending does not copy it (a copy per line is quadratic on long documents).
+        // (`if case`, not `switch`: a switch keeps its subject, and so a second owner, alive.)
+        if case .list(var list) = open {
+            open = nil
             let last = list.entries.count - 1
-            let itemText = list.entries[last].item.text
-            if !broken || itemText.isEmpty
-                || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(itemText))) {
-                open = nil
-                Self.join(&list.entries[last].item.text, token.text)
-                list.entries[last].item.endLine = token.line
+            if list.entries[last].item.text.isEmpty || continues(list.entries[last].item.text, with: token, broken: broken) {
+                list.updateLast { entry in
+                    Self.append(token.text, to: &entry.item.text)
+                    entry.item.endLine = token.line
+                }
                 open = .list(list)
                 return
             }
-        case .paragraph(var paragraph):
-            if !broken || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(paragraph.text))) {
-                open = nil
+            open = .list(list)
+        } else if case .paragraph(var paragraph) = open {
+            open = nil
+            if continues(paragraph.text, with: token, broken: broken) {
                 if !paragraph.text.isEmpty && !token.text.isEmpty {
                     paragraph.lineStarts.append(paragraph.text.utf8.count + 1)
                     paragraph.lineNumbers.append(token.line)
                 }
-                Self.join(&paragraph.text, token.text)
+                Self.append(token.text, to: &paragraph.text)
                 paragraph.endLine = token.line
                 open = .paragraph(paragraph)
                 return
             }
-        default:
-            break
+            open = .paragraph(paragraph)
         }
         closeOpen()
         open = .paragraph(Paragraph(text: token.text, line: token.line, endLine: token.line))
     }
 
-    func join(_ a: String, _ b: String) -> String {
-        if a.isEmpty { return b }
-        if b.isEmpty { return a }
-        return a + " " + b
+    /// Whether a text line continues the paragraph or item ending with `text`.
+    func continues(_ text: String, with token: Token, broken: Bool) -> Bool {
+        !broken || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(text)))
     }
 
-    /// `text = join(text, more)`, appending in place.
-    static func join(_ text: inout String, _ more: String) {
+    /// Joins `more` to `text` with a space (either may be empty), in place: a text that grows
+    /// line by line must not be copied for each line.
+    static func append(_ more: String, to text: inout String) {
         if text.isEmpty {
             text = more
         } else if !more.isEmpty {
@@ -251,7 +291,7 @@ private struct BuildState {
         let hasGlyph = token.bullet != nil
         let numberKind = token.bareNumber ? NumberKind.bare : NumberKind(token.number)
         if case .list(var list) = open {
-            open = nil  // not shared while it grows
+            open = nil  // `list` is now its entries' only owner: appending does not copy them
             let depth = depthFor(token, in: &list)
             let sameStyle = hasGlyph == list.firstHasGlyph && numberKind == list.firstNumberKind
             if depth > 0 || sameStyle {
@@ -261,14 +301,14 @@ private struct BuildState {
                                                   message: "a list nests deeper than \(TreeBuilder.maxListDepth) levels; deeper items are kept at level \(TreeBuilder.maxListDepth)",
                                                   line: token.line))
                 }
-                list.entries.append(.init(item: item, depth: min(depth, TreeBuilder.maxListDepth), indent: token.indent))
+                list.append(.init(item: item, depth: min(depth, TreeBuilder.maxListDepth), indent: token.indent))
                 open = .list(list)
                 return
             }
             open = .list(list)
         }
         closeOpen()
-        var list = ListState(entries: [.init(item: item, depth: 0, indent: token.indent)], firstHasGlyph: hasGlyph,
+        var list = ListState(first: .init(item: item, depth: 0, indent: token.indent), firstHasGlyph: hasGlyph,
                              firstNumberKind: numberKind, firstGlyph: token.bullet)
         if let glyph = token.bullet { list.glyphDepths[glyph] = 0 }
         open = .list(list)
@@ -283,9 +323,9 @@ private struct BuildState {
         if token.bullet == "", token.indent == 1, base == 0, list.firstHasGlyph { return 0 }
         if token.indent > base {
             // Deeper than an earlier item with a smaller indent; level with one with the same.
-            if let same = list.entries.last(where: { $0.indent == token.indent }) { return same.depth }
+            if let same = list.depth(atIndent: token.indent) { return same }
             if token.indent > previous.indent { return previous.depth + 1 }
-            return (list.entries.last(where: { $0.indent < token.indent })?.depth ?? 0) + 1
+            return (list.depth(indentedLessThan: token.indent) ?? 0) + 1
         }
         if token.indent < base { return 0 }
         guard let glyph = token.bullet else { return 0 }
@@ -322,23 +362,23 @@ private struct BuildState {
     mutating func addRow(_ token: Token) {
         let row = TableRow(cells: token.cells, line: token.line, endLine: token.line)
         if case .table(var table) = open, !table.vertical, let last = table.rows.indices.last {
-            open = nil  // not shared while it grows; every way out below puts it back
-            let previous = table.rows[last]
+            open = nil  // `table` is now its rows' only owner: appending does not copy them
+            let previousCells = table.rows[last].cells.count  // (not the row: that would be a second owner of its cells)
             let cells = row.cells
             let firstFilled = cells.firstIndex(where: { !$0.isEmpty }) ?? 0
             if firstFilled == 0, cells.count >= 1, Self.startsLowercase(cells[0]),
-               cells.dropFirst().allSatisfy(\.isEmpty), !previous.cells.isEmpty {
+               cells.dropFirst().allSatisfy(\.isEmpty), previousCells > 0 {
                 // "and young people safe" continues the label above.
-                table.rows[last].cells[0] = join(previous.cells[0], cells[0])
+                Self.append(cells[0], to: &table.rows[last].cells[0])
                 table.rows[last].endLine = token.line
                 open = .table(table)
                 return
             }
-            if firstFilled > 0, firstFilled < previous.cells.count {
+            if firstFilled > 0, firstFilled < previousCells {
                 // A row whose first cells are empty adds to the cells above it.
                 for (index, cell) in cells.enumerated() where !cell.isEmpty {
                     if index < table.rows[last].cells.count {
-                        table.rows[last].cells[index] = join(table.rows[last].cells[index], cell)
+                        Self.append(cell, to: &table.rows[last].cells[index])
                     } else {
                         table.rows[last].cells.append(cell)
                     }
@@ -368,14 +408,13 @@ private struct BuildState {
                 stack[stack.count - 1].heading?.grade?.endLine = token.line
                 return true
             case .lastRowOfLastTable:
-                let blocks = stack[stack.count - 1].blocks
-                if case .table(var table)? = blocks.last, let last = table.rows.indices.last {
-                    table.rows[last].cells[table.rows[last].cells.count - 1] += " " + token.text
-                    table.rows[last].endLine = token.line
-                    stack[stack.count - 1].blocks[blocks.count - 1] = .table(table)
-                    return true
-                }
-                return false
+                guard lastBlockIsTable(withRows: true) else { return false }
+                let block = stack[stack.count - 1].blocks.removeLast()
+                guard case .table(var table) = consume block, let last = table.rows.indices.last else { return false }
+                table.rows[last].cells[table.rows[last].cells.count - 1] += " " + token.text
+                table.rows[last].endLine = token.line
+                stack[stack.count - 1].blocks.append(.table(table))
+                return true
             case nil:
                 return false
             }
@@ -424,11 +463,12 @@ private struct BuildState {
             // A footnote marker or page number alone ("1") between a label and its grade.
             while let last = list.entries.last, last.item.text.isEmpty, last.item.children.isEmpty, list.entries.count > 1,
                   let number = last.item.number, Int(number) != nil {
-                list.entries.removeLast()
+                list.removeLastBeforeClosing()  // (a copy: kept only if the label is taken, and then closed)
             }
             guard let last = list.entries.last, last.depth == 0, last.item.children.isEmpty,
                   !last.item.text.isEmpty, last.item.text.split(separator: " ").count <= maxWords else { return nil }
-            list.entries.removeLast()
+            open = nil
+            list.removeLastBeforeClosing()
             open = list.entries.isEmpty ? nil : .list(list)
             closeOpen()
             return (last.item.text, last.item.line)
@@ -439,13 +479,21 @@ private struct BuildState {
 
     mutating func appendVerticalRow(_ row: TableRow) {
         closeOpen()
-        let blocks = stack[stack.count - 1].blocks
-        if case .table(var table)? = blocks.last, table.vertical {
+        if lastBlockIsTable(vertical: true) {
+            // Taken out of the section, the table is its rows' only owner: appending does not copy them.
+            let block = stack[stack.count - 1].blocks.removeLast()
+            guard case .table(var table) = consume block else { return }
             table.rows.append(row)
-            stack[stack.count - 1].blocks[blocks.count - 1] = .table(table)
+            stack[stack.count - 1].blocks.append(.table(table))
         } else {
             stack[stack.count - 1].blocks.append(.table(Table(rows: [row], vertical: true)))
         }
         gradeTarget = .lastRowOfLastTable
+    }
+
+    /// Whether the current section's last block is a table (a vertical one, or one with rows).
+    func lastBlockIsTable(vertical: Bool = false, withRows: Bool = false) -> Bool {
+        guard case .table(let table)? = stack[stack.count - 1].blocks.last else { return false }
+        return (!vertical || table.vertical) && (!withRows || !table.rows.isEmpty)
     }
 }
