@@ -54,7 +54,7 @@ seed_extract() {
 
 seed_grammar() {
     local corpus="$1" index=0
-    for name in manifest grades services areas frameworks sections timescales judgements counts facts layout authorities themes; do
+    for name in manifest grades services areas frameworks sections timescales judgements counts facts layout authorities themes comparison; do
         { printf "\\$(printf '%03o' "$index")"; cat "Grammar/$name.rules"; } > "$corpus/$name.rules"
         index=$((index + 1))
     done

@@ -19,13 +19,24 @@ enum Measure {
         return (times[0], times[times.count / 2])
     }
 
-    /// The process's peak resident set size in bytes (`ru_maxrss`: kilobytes on Linux, bytes on macOS).
+    /// The process's peak resident set size in bytes.
+    ///
+    /// On Linux this is `VmHWM` from `/proc/self/status`, the high-water mark of this process's
+    /// own address space: `ru_maxrss` is kept across `exec`, so a process spawned by a large one
+    /// would report its parent's peak (every batch then seemed to take what the benchmark held).
+    /// Elsewhere it is `ru_maxrss` (bytes on macOS).
     static func peakResidentBytes() -> Int {
-        var usage = rusage()
         #if os(Linux)
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") {
+            return kilobytes * 1024
+        }
+        var usage = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
         return Int(usage.ru_maxrss) * 1024
         #else
+        var usage = rusage()
         getrusage(RUSAGE_SELF, &usage)
         return Int(usage.ru_maxrss)
         #endif

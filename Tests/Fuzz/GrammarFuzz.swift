@@ -9,7 +9,7 @@ import OfstedKit
 @_silgen_name("__lsan_enable") func lsanEnable()
 
 let ruleFileNames = ["manifest", "grades", "services", "areas", "frameworks", "sections", "timescales",
-                     "judgements", "counts", "facts", "layout", "authorities", "themes"].map { $0 + ".rules" }
+                     "judgements", "counts", "facts", "layout", "authorities", "themes", "comparison"].map { $0 + ".rules" }
 
 /// The repository's rule files: `OFSTED_GRAMMAR` or the checkout's `Grammar/`.
 let repositoryRuleFiles: [String: String] = {

@@ -36,7 +36,7 @@ final class FuzzRegressionTests: XCTestCase {
     }
 
     static let ruleFileNames = ["manifest", "grades", "services", "areas", "frameworks", "sections", "timescales",
-                                "judgements", "counts", "facts", "layout", "authorities", "themes"].map { $0 + ".rules" }
+                                "judgements", "counts", "facts", "layout", "authorities", "themes", "comparison"].map { $0 + ".rules" }
 
     /// The grammar target's checks: the first byte picks a rule file, the rest replaces it; the
     /// grammar loads (and extracts) or is rejected at a line of a rule file.
