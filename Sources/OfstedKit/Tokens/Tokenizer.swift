@@ -47,6 +47,38 @@ struct Tokenizer: Sendable {
             return lexed
         }
 
+        /// `words(tokens, index).words.first?.text`, without lexing the line when it starts
+        /// with a plain ASCII word, as most lines do: the passes that only ask whether a line
+        /// can start a heading or boilerplate rule most lines out by their first word, and
+        /// lexing every line for that was a tenth of the run.
+        mutating func firstWord(_ tokens: [Token], _ index: Int) -> String? {
+            if let known = words[index] { return known.words.first?.text }
+            if let word = Self.leadingASCIIWord(tokens[index].text) { return word }
+            return words(tokens, index).words.first?.text
+        }
+
+        /// The first word `Words(text)` gives when the lexer would make it straight from the
+        /// ASCII bytes the text starts with (a run of letters and digits ended by an ASCII byte
+        /// that cannot carry it on: not an apostrophe, nor a point after a digit); else nil.
+        static func leadingASCIIWord(_ text: String) -> String? {
+            func isWordByte(_ byte: UInt8) -> Bool {
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            }
+            let word: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard let first = bytes.first, isWordByte(first) else { return nil }
+                var end = 1
+                while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+                let next = end < bytes.count ? bytes[end] : 0x20
+                let lastIsDigit = bytes[end - 1] <= 0x39
+                guard next < 0x80, next != 0x27, next != 0x60, next != 0x2E || !lastIsDigit else { return nil }
+                return String(unsafeUninitializedCapacity: end) { buffer in
+                    for j in 0..<end { buffer[j] = bytes[j] >= 0x41 && bytes[j] <= 0x5A ? bytes[j] | 0x20 : bytes[j] }
+                    return end
+                }
+            }
+            return word ?? nil
+        }
+
         /// `tokenizer.headingKey(tokens[index].text)` when it may be a key of the grammar's
         /// heading tables (its first word starts one), else nil: for looking up in those tables.
         mutating func vocabularyKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> String? {
@@ -56,6 +88,11 @@ struct Tokenizer: Sendable {
             if Tokenizer.mayEndWithFootnote(text) {
                 // A footnote to strip: the key is not made of the words already lexed.
                 key = tokenizer.headingKey(text)
+            } else if let first = firstWord(tokens, index), first != "section", first != "the",
+                      !tokenizer.grammar.prefilters.mayStartHeading(first) {
+                // The key starts with the line's first word (only "Section 2:" and "the" are
+                // dropped from the front), and no heading starts with it.
+                key = nil
             } else {
                 let lexed = words(tokens, index)
                 key = lexed.count > Tokenizer.maxHeadingWords ? nil : tokenizer.vocabularyKey(lexed.words.map(\.text))
@@ -170,9 +207,12 @@ struct Tokenizer: Sendable {
         }
 
         let trimmedContent = content.trimmingTrailingWhitespace()
-        let bold = (trimmedContent.hasPrefix("**") && trimmedContent.hasSuffix("**") && trimmedContent.count > 4
-                    && !trimmedContent.dropFirst(2).dropLast(2).contains("**"))
-            || (trimmedContent.hasPrefix("__") && trimmedContent.hasSuffix("__") && trimmedContent.count > 4)
+        // (A line is bold only when it starts with "*" or "_": most lines are ruled out by a byte.)
+        let lead = trimmedContent.utf8.first
+        let bold = (lead == 0x2A || lead == 0x5F)
+            && ((trimmedContent.hasPrefix("**") && trimmedContent.hasSuffix("**") && trimmedContent.count > 4
+                 && !trimmedContent.dropFirst(2).dropLast(2).contains("**"))
+                || (trimmedContent.hasPrefix("__") && trimmedContent.hasSuffix("__") && trimmedContent.count > 4))
         var (text, markup) = Self.clean(content)
         if bold {
             text = Self.stripFootnote(text, markup: &markup)
@@ -247,16 +287,32 @@ struct Tokenizer: Sendable {
     /// Cells when the line is a table row: tab-separated, HTML `<td>`, markdown `| a | b |`, or
     /// columns laid out with runs of three or more spaces.
     static func tableCells(_ line: Substring) -> [Substring]? {
-        if line.containsByte(where: { $0 == 0x09 }) {  // a tab is always a character of its own
+        // One pass over the bytes says which kinds of row the line may be; most lines are none.
+        let (tab, angle, bar, spaceRun) = line.utf8.withContiguousBytes { bytes in
+            var tab = false, angle = false, bar = false, spaceRun = false
+            var spaces = 0
+            for byte in bytes {
+                if byte == 0x20 {
+                    spaces += 1
+                    if spaces >= 3 { spaceRun = true }
+                    continue
+                }
+                spaces = 0
+                if byte == 0x09 { tab = true } else if byte == 0x3C { angle = true } else if byte == 0x7C { bar = true }
+            }
+            return (tab, angle, bar, spaceRun)
+        }
+        if tab {  // a tab is always a character of its own
             return line.split(separator: "\t", omittingEmptySubsequences: false)
         }
-        if line.containsByte(where: { $0 == 0x3C }), let cells = htmlCells(line) { return cells.isEmpty ? nil : cells }
+        if angle, let cells = htmlCells(line) { return cells.isEmpty ? nil : cells }
+        guard bar || spaceRun else { return nil }
         let trimmed = line.drop(while: { $0 == " " }).trimmingTrailingWhitespace()
-        if trimmed.hasPrefix("|"), trimmed.hasSuffix("|"), trimmed.count > 2 {
+        if bar, trimmed.hasPrefix("|"), trimmed.hasSuffix("|"), trimmed.count > 2 {
             return trimmed.dropFirst().dropLast().split(separator: "|", omittingEmptySubsequences: false)
         }
         // Layout columns: an internal run of at least three spaces.
-        if trimmed.containsASCII("   ") {
+        if spaceRun, trimmed.containsASCII("   ") {
             var cells: [Substring] = []
             var start = trimmed.startIndex
             var index = trimmed.startIndex
@@ -357,9 +413,21 @@ struct Tokenizer: Sendable {
     /// Strips markdown emphasis, links, HTML tags and entities, and collapses whitespace.
     static func clean(_ text: Substring) -> (text: String, markup: [String]) {
         // (ASCII scalars are single bytes in UTF-8, and no other scalar has those bytes.)
-        let needsWork = text.containsByte { byte in
-            byte == 0x3C || byte == 0x2A || byte == 0x5F || byte == 0x5B || byte == 0x5C || byte == 0x26 || byte == 0x09
-        } || text.containsASCII("  ")
+        let (marks, doubleSpace) = text.utf8.withContiguousBytes { bytes in
+            var marks = false, doubleSpace = false
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 0x3C || byte == 0x2A || byte == 0x5F || byte == 0x5B || byte == 0x5C || byte == 0x26 || byte == 0x09 {
+                    marks = true
+                    break
+                }
+                if byte == 0x20 && previous == 0x20 { doubleSpace = true }
+                previous = byte
+            }
+            return (marks, doubleSpace)
+        }
+        // (Two space bytes are two space characters unless a combining mark follows: ask then.)
+        let needsWork = marks || (doubleSpace && text.containsASCII("  "))
         if !needsWork {
             return (String(text.drop(while: { $0 == " " }).trimmingTrailingWhitespace()), [])
         }
@@ -559,15 +627,19 @@ struct Tokenizer: Sendable {
         // A key repeats when it is on two or more lines near two or more breaks: a line on a
         // short page sits near two breaks but is not a repeat of itself.
         var repeats: [String: (zones: Set<Int>, lines: Set<Int>)] = [:]
+        // Each zone line's keys, made once: a line near two breaks is in two zones, and the
+        // lines are asked again below.
+        var lineKeys: [Int: [String]] = [:]
         for (zoneIndex, zone) in zones.enumerated() {
             for i in zone {
-                let token = tokens[i]
-                if Self.isPageNumber(token) {
+                if Self.isPageNumber(tokens[i]) {
                     tokens[i].kind = .furniture
                     tokens[i].markup.append("page-number")
                     continue
                 }
-                for key in Self.furnitureKeys(token) where key.count >= 8 {
+                let keys = lineKeys[i] ?? Self.furnitureKeys(tokens[i])
+                lineKeys[i] = keys
+                for key in keys where key.count >= 8 {
                     repeats[key, default: ([], [])].zones.insert(zoneIndex)
                     repeats[key, default: ([], [])].lines.insert(i)
                 }
@@ -581,7 +653,7 @@ struct Tokenizer: Sendable {
         let running = Set(repeats.filter { $0.value.zones.count >= minimumRepeats && $0.value.lines.count >= 2 }.keys)
         if !running.isEmpty {
             for zone in zones {
-                for i in zone where tokens[i].kind != .furniture && !running.isDisjoint(with: Self.furnitureKeys(tokens[i])) {
+                for i in zone where tokens[i].kind != .furniture && !running.isDisjoint(with: lineKeys[i] ?? Self.furnitureKeys(tokens[i])) {
                     tokens[i].kind = .furniture
                     tokens[i].markup.append("running-header")
                 }
@@ -589,10 +661,10 @@ struct Tokenizer: Sendable {
         }
         guard !grammar.furnitureLines.isEmpty || !grammar.furniturePrefixes.isEmpty else { return }
         for index in tokens.indices where tokens[index].isContent && tokens[index].text.hasAtMostCharacters(199) {
-            let lineWords = lexed.words(tokens, index)
             // Boilerplate starts with the first word of a furniture line or prefix.
-            if let first = lineWords.words.first, !grammar.prefilters.emptyFurniturePrefix,
-               !grammar.prefilters.furnitureFirstWords.contains(first.text) { continue }
+            if !grammar.prefilters.emptyFurniturePrefix, let first = lexed.firstWord(tokens, index),
+               !grammar.prefilters.furnitureFirstWords.contains(first) { continue }
+            let lineWords = lexed.words(tokens, index)
             let words = lineWords.words.map(\.text)
             let whole = words.joined(separator: " ")
             if grammar.furnitureLines.contains(whole)
@@ -659,21 +731,29 @@ struct Tokenizer: Sendable {
     /// alike), and its letters and digits (so a footer such as "13 to 24 May 2024" counts).
     private static func furnitureKeys(_ token: Token) -> [String] {
         let text = token.kind == .tableRow ? token.cells.joined(separator: " ") : token.text
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: letters are A-Z and a-z (lowercased), numbers the digits.
-            var letters: [UInt8] = []
-            var both: [UInt8] = []
-            for byte in text.utf8 {
-                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) {
-                    letters.append(byte | 0x20)
-                    both.append(byte | 0x20)
-                } else if byte >= 0x30 && byte <= 0x39 {
-                    both.append(byte)
+        let ascii: [String]?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            // ASCII: letters are A-Z and a-z (lowercased), numbers the digits. The keys are
+            // written straight into their strings, without intermediate arrays.
+            func key(digits: Bool) -> String {
+                String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                    var n = 0
+                    for byte in bytes {
+                        if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) {
+                            buffer[n] = byte | 0x20
+                            n += 1
+                        } else if digits && byte >= 0x30 && byte <= 0x39 {
+                            buffer[n] = byte
+                            n += 1
+                        }
+                    }
+                    return n
                 }
             }
-            let lettersKey = String(decoding: letters, as: UTF8.self)
-            return letters == both ? [lettersKey] : [lettersKey, String(decoding: both, as: UTF8.self)]
+            let lettersKey = key(digits: false)
+            return bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) ? [lettersKey, key(digits: true)] : [lettersKey]
         }
+        if let ascii = ascii ?? nil { return ascii }
         var letters = ""
         var both = ""
         for character in text.lowercased() {
