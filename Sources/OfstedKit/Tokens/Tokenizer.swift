@@ -88,10 +88,7 @@ struct Tokenizer: Sendable {
             if Tokenizer.mayEndWithFootnote(text) {
                 // A footnote to strip: the key is not made of the words already lexed.
                 key = tokenizer.headingKey(text)
-            } else if let first = firstWord(tokens, index), first != "section", first != "the",
-                      !tokenizer.grammar.prefilters.mayStartHeading(first) {
-                // The key starts with the line's first word (only "Section 2:" and "the" are
-                // dropped from the front), and no heading starts with it.
+            } else if Self.hasMoreWords(text, than: Tokenizer.maxHeadingWords) || !mayStartKey(tokenizer, tokens, index) {
                 key = nil
             } else {
                 let lexed = words(tokens, index)
@@ -101,6 +98,37 @@ struct Tokenizer: Sendable {
             return key
         }
 
+        /// False when the heading key of the token's words (or of them and the next line's)
+        /// certainly does not start a key of the grammar's heading tables: it starts with the
+        /// line's first word (only "Section 2:" and "the" are dropped from the front), and no
+        /// heading starts with that.
+        private mutating func mayStartKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> Bool {
+            guard let first = firstWord(tokens, index), first != "section", first != "the" else { return true }
+            return tokenizer.grammar.prefilters.mayStartHeading(first)
+        }
+
+        /// Whether `Words(text)` certainly has more than `limit` words, told from the bytes:
+        /// words never run across a space, so each space-separated piece with an ASCII letter or
+        /// digit holds at least one. Most prose lines are too long to be a heading by this count.
+        static func hasMoreWords(_ text: String, than limit: Int) -> Bool {
+            guard text.utf8.count > 2 * limit else { return false }
+            let count: Int? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                var pieces = 0
+                var counted = false
+                for byte in bytes {
+                    if byte == 0x20 {
+                        counted = false
+                    } else if !counted, (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) {
+                        counted = true
+                        pieces += 1
+                        if pieces > limit { break }
+                    }
+                }
+                return pieces
+            }
+            return (count ?? 0) > limit
+        }
+
         /// `tokenizer.headingKey(tokens[first].text + " " + tokens[second].text, maxWords:)` as
         /// `vocabularyKey` gives it: from the words of the two lines one after the other, since
         /// a space separates words whichever side of it.
@@ -108,6 +136,7 @@ struct Tokenizer: Sendable {
                               maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
             let a = tokens[first].text, b = tokens[second].text
             guard !a.isEmpty, !b.isEmpty, !Tokenizer.mayEndWithFootnote(b) else { return tokenizer.headingKey(a + " " + b, maxWords: maxWords) }
+            guard mayStartKey(tokenizer, tokens, first) else { return nil }
             let x = words(tokens, first), y = words(tokens, second)
             guard x.count + y.count <= maxWords else { return nil }
             return tokenizer.vocabularyKey(x.words.map(\.text) + y.words.map(\.text), maxWords: maxWords)
@@ -337,68 +366,76 @@ struct Tokenizer: Sendable {
 
     /// "24." → 24; "4.3" → 4.3; "(ii)" → ii; "1.0" → 1.0; a bare integer only when alone on the line.
     static func numberPrefix(_ text: Substring) -> (String, Substring)? {
-        // An item number starts with "(", a digit or a lower-case letter; letters ("ii)", "(a)")
-        // are closed by ")" within the first eight bytes.
-        let head = text.utf8.prefix(8)
-        guard let first = head.first, first == 0x28 || (first >= 0x30 && first <= 0x39) || (first >= 0x61 && first <= 0x7A) else {
-            return nil
-        }
-        let letterFirst = first >= 0x61 || (first == 0x28 && head.dropFirst().first.map { $0 >= 0x61 && $0 <= 0x7A } == true)
-        if letterFirst, !head.contains(0x29) { return nil }
-        let scalars = Array(text.unicodeScalars.prefix(12))
-        var i = 0
-        var parenthesised = false
-        if i < scalars.count, scalars[i] == "(" {
-            parenthesised = true
-            i += 1
-        }
-        let digitsStart = i
-        var components = 0
-        var dotted = false
-        var trailingPunctuation = false
-        while i < scalars.count, scalars[i].isASCII, ("0"..."9").contains(scalars[i]) {  // ASCII and numeric: a digit
-            var length = 0
-            while i < scalars.count, scalars[i].isASCII, ("0"..."9").contains(scalars[i]) {
+        // The number is read from the bytes: everything it is made of is ASCII, one byte a
+        // scalar, and reading stops at the first other scalar, so the first twelve bytes stand
+        // for the first twelve scalars (without an array of scalars for every line).
+        let parsed: (number: String, length: Int, bareInteger: Bool)? = text.utf8.withContiguousBytes { all in
+            func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+            func isLetter(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
+            // An item number starts with "(", a digit or a lower-case letter; letters ("ii)", "(a)")
+            // are closed by ")" within the first eight bytes.
+            guard let first = all.first, first == 0x28 || isDigit(first) || isLetter(first) else { return nil }
+            let letterFirst = first >= 0x61 || (first == 0x28 && all.count > 1 && isLetter(all[1]))
+            if letterFirst, !all.prefix(8).contains(0x29) { return nil }
+            let scalars = UnsafeBufferPointer(rebasing: all.prefix(12))
+            var i = 0
+            var parenthesised = false
+            if i < scalars.count, scalars[i] == 0x28 {  // (
+                parenthesised = true
                 i += 1
-                length += 1
             }
-            guard length >= 1, length <= 3 else { return nil }
-            components += 1
-            if i < scalars.count, scalars[i] == ".", i + 1 < scalars.count, ("0"..."9").contains(scalars[i + 1]) {
-                dotted = true
+            let digitsStart = i
+            var components = 0
+            var dotted = false
+            var trailingPunctuation = false
+            while i < scalars.count, isDigit(scalars[i]) {
+                var length = 0
+                while i < scalars.count, isDigit(scalars[i]) {
+                    i += 1
+                    length += 1
+                }
+                guard length >= 1, length <= 3 else { return nil }
+                components += 1
+                if i < scalars.count, scalars[i] == 0x2E, i + 1 < scalars.count, isDigit(scalars[i + 1]) {  // .
+                    dotted = true
+                    i += 1
+                    continue
+                }
+                break
+            }
+            var number: String
+            if components > 0 {
+                number = String(decoding: UnsafeBufferPointer(rebasing: scalars[digitsStart..<i]), as: UTF8.self)
+            } else {
+                // (ii), ii), (a), a)
+                var j = i
+                while j < scalars.count, j - i < 6, isLetter(scalars[j]) { j += 1 }
+                let letters = UnsafeBufferPointer(rebasing: scalars[i..<j])
+                // i, v, x, l, c
+                let roman = !letters.isEmpty && letters.allSatisfy { [0x69, 0x76, 0x78, 0x6C, 0x63].contains($0) }
+                guard j < scalars.count, scalars[j] == 0x29, letters.count == 1 || roman else { return nil }
+                number = String(decoding: letters, as: UTF8.self)
+                i = j
+            }
+            if i < scalars.count, scalars[i] == 0x2E || scalars[i] == 0x29 {  // . )
+                if scalars[i] == 0x29 { parenthesised = true }
+                trailingPunctuation = true
                 i += 1
-                continue
+            } else if parenthesised {
+                return nil
             }
-            break
+            if number.isEmpty { return nil }
+            // "0", "0.0": not an item number.
+            if components > 0, !number.utf8.contains(where: { $0 >= 0x31 && $0 <= 0x39 }) { return nil }
+            return (number, i, components == 1 && !dotted && !trailingPunctuation && !parenthesised)
         }
-        var number: String
-        if components > 0 {
-            number = String(String.UnicodeScalarView(scalars[digitsStart..<i]))
-        } else {
-            // (ii), ii), (a), a)
-            var j = i
-            while j < scalars.count, j - i < 6, ("a"..."z").contains(scalars[j]) { j += 1 }
-            let letters = String(String.UnicodeScalarView(scalars[i..<j]))
-            let roman = !letters.isEmpty && letters.allSatisfy { "ivxlc".contains($0) }
-            guard j < scalars.count, scalars[j] == ")", letters.count == 1 || roman else { return nil }
-            number = letters
-            i = j
-        }
-        if i < scalars.count, scalars[i] == "." || scalars[i] == ")" {
-            if scalars[i] == ")" { parenthesised = true }
-            trailingPunctuation = true
-            i += 1
-        } else if parenthesised {
-            return nil
-        }
-        let rest = Substring(text.unicodeScalars.dropFirst(i))
+        guard let parsed else { return nil }
+        let rest = Substring(text.unicodeScalars[text.utf8.index(text.startIndex, offsetBy: parsed.length)...])
         guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
         let after = rest.drop(while: { $0 == " " || $0 == "\t" })
         // A bare integer followed by words is a quantity ("20 areas ..."), not an item number.
-        if components == 1 && !dotted && !trailingPunctuation && !parenthesised && !after.isEmpty { return nil }
-        if number.isEmpty { return nil }
-        if components > 0, number.split(separator: ".").allSatisfy({ Int($0) == 0 }) { return nil }
-        return (number, after)
+        if parsed.bareInteger && !after.isEmpty { return nil }
+        return (parsed.number, after)
     }
 
     /// Short, starts with a capital or digit, and does not end like a sentence.
@@ -606,7 +643,7 @@ struct Tokenizer: Sendable {
         // The lines nearest each page break: up to three content lines after it (the header
         // zone, starting with the line the break is on) and three before it (the footer zone).
         var zones: [[Int]] = []
-        for (index, token) in tokens.enumerated() where token.pageBreak {
+        for index in tokens.indices where tokens[index].pageBreak {
             var zone: [Int] = []
             var i = index
             while i < tokens.count, zone.count < 3 {
@@ -681,7 +718,7 @@ struct Tokenizer: Sendable {
     private func markStrayPageNumbers(_ tokens: inout [Token]) {
         // Pages: token ranges between page breaks.
         var starts = [0]
-        for (index, token) in tokens.enumerated() where token.pageBreak && index > 0 { starts.append(index) }
+        for index in tokens.indices where tokens[index].pageBreak && index > 0 { starts.append(index) }
         guard starts.count >= 3 else { return }
         func page(of index: Int) -> Int {
             var low = 0, high = starts.count - 1
@@ -693,8 +730,8 @@ struct Tokenizer: Sendable {
         }
         // The offset between a page's number and its position, from the numbers already found.
         var offsets: [Int: Int] = [:]
-        for (index, token) in tokens.enumerated() where token.markup.contains("page-number") {
-            guard let value = Self.pageNumberValue(token) else { continue }
+        for index in tokens.indices where tokens[index].markup.contains("page-number") {
+            guard let value = Self.pageNumberValue(tokens[index]) else { continue }
             // A footer number belongs to the page before the break that follows it.
             let pageIndex = page(of: index)
             offsets[value - pageIndex, default: 0] += 1
@@ -915,10 +952,16 @@ struct Tokenizer: Sendable {
     /// A short line that is wholly a grammar phrase is a heading, unless a bare grade follows
     /// it (then it is a table label).
     private func markVocabularyHeadings(_ tokens: inout [Token], _ lexed: inout LineWords) {
+        let titles = titleNeedles()
         for index in tokens.indices {
+            // (The kind is asked before the token is copied: most lines are ruled out by it or
+            // by their first byte.)
+            let kind = tokens[index].kind
+            guard kind == .text || kind == .numbered || (kind == .heading && tokens[index].headingSource == .numbered) else { continue }
+            if kind != .numbered, let byte = Self.leadingASCII(tokens[index].text),
+               !((byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)) { continue }
             let token = tokens[index]
-            guard token.kind == .text || token.kind == .numbered || (token.kind == .heading && token.headingSource == .numbered),
-                  token.grade == nil, !token.text.isEmpty, token.text.hasAtMostCharacters(120) else { continue }
+            guard token.grade == nil, !token.text.isEmpty, token.text.hasAtMostCharacters(120) else { continue }
             // A heading starts with a capital (or a number) and does not end with a full stop:
             // "recommendations." is the last word of a wrapped sentence.
             guard let first = token.text.first, first.isUppercase || first.isNumber || token.kind == .numbered,
@@ -941,7 +984,7 @@ struct Tokenizer: Sendable {
                tokens[index + 1].text.hasAtMostCharacters(40), !tokens[index + 1].pageBreak,
                let key = lexed.pairKey(self, tokens, index, index + 1, maxWords: Self.maxHeadingWords + 8),
                isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
-               !carriesTitle(key) {
+               !carriesTitle(key, among: titles) {
                 tokens[index].kind = .heading
                 tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
                 tokens[index].text += " " + tokens[index + 1].text
@@ -957,7 +1000,7 @@ struct Tokenizer: Sendable {
             if index + 1 < tokens.count, tokens[index + 1].kind == .text, !tokens[index + 1].pageBreak,
                tokens[index + 1].text.first?.isLowercase == true { continue }
             if let key = lexed.vocabularyKey(self, tokens, index), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
-               !carriesTitle(key) {
+               !carriesTitle(key, among: titles) {
                 if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
                 tokens[index].kind = .heading
                 tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
@@ -968,6 +1011,16 @@ struct Tokenizer: Sendable {
                 tokens[index].headingSource = .layout
             }
         }
+    }
+
+    /// The first byte of `text` when it is the whole first character: an ASCII byte other than
+    /// CR followed by another ASCII byte (or nothing). An ASCII letter or digit is then a
+    /// character that is upper case or a number exactly when it looks it.
+    static func leadingASCII(_ text: String) -> UInt8? {
+        var bytes = text.utf8.makeIterator()
+        guard let first = bytes.next(), first < 0x80, first != 0x0D else { return nil }
+        if let second = bytes.next(), second >= 0x80 { return nil }
+        return first
     }
 
     /// A short line in capitals, as council papers set their headings ("KEY ISSUES FOR
@@ -1038,6 +1091,8 @@ struct Tokenizer: Sendable {
     /// children who need help and protection : outstanding", "… care leavers requires
     /// improvement to be good", "… are inadequate".
     func isGradedHeading(_ key: String) -> Bool {
+        // Most keys do not end with a grade's last word: ask that of the last word alone first.
+        guard grammar.prefilters.gradePhraseLastWords.contains(String(key.lastSpaceSeparatedPiece() ?? "")) else { return false }
         let words = key.split(separator: " ")
         guard words.count >= 2, let last = words.last, grammar.prefilters.gradePhraseLastWords.contains(String(last)) else { return false }
         for length in 1...min(6, words.count - 1) {
@@ -1053,10 +1108,20 @@ struct Tokenizer: Sendable {
     /// title ("Review of the effectiveness of the local safeguarding children board" on a SIF
     /// cover), not a section.
     func carriesTitle(_ key: String) -> Bool {
-        let padded = " " + key + " "
-        return grammar.frameworks.contains { framework in
-            (framework.titles + framework.serviceTitles.map(\.words)).contains { padded.containsASCII(" " + $0.joined(separator: " ") + " ") }
+        carriesTitle(key, among: titleNeedles())
+    }
+
+    /// Every framework title and service title, as `carriesTitle` looks for it (" words ").
+    private func titleNeedles() -> [String] {
+        grammar.frameworks.flatMap { framework in
+            (framework.titles + framework.serviceTitles.map(\.words)).map { " " + $0.joined(separator: " ") + " " }
         }
+    }
+
+    /// `carriesTitle` with the needles made once for all the lines of a document.
+    private func carriesTitle(_ key: String, among needles: [String]) -> Bool {
+        let padded = " " + key + " "
+        return needles.contains { padded.containsASCII($0) }
     }
 
     /// Whether a heading key is a section, service, timescale or area phrase (a section or
