@@ -14,10 +14,13 @@ struct Tokenizer: Sendable {
     func tokenize(_ source: SourceText) -> [Token] {
         var tokens: [Token] = []
         tokens.reserveCapacity(source.lines.count)
-        for (index, line) in source.lines.enumerated() {
-            var token = classify(source.string(line), number: index + 1)
-            token.pageBreak = line.pageBreak
-            tokens.append(token)
+        source.utf8.withUnsafeBufferPointer { buffer in
+            for (index, line) in source.lines.enumerated() {
+                let bytes = UnsafeBufferPointer(rebasing: buffer[line.start..<line.end])
+                var token = classifyPlain(bytes, number: index + 1) ?? classify(source.string(line), number: index + 1)
+                token.pageBreak = line.pageBreak
+                tokens.append(token)
+            }
         }
         var lexed = LineWords(count: tokens.count)
         markGrades(&tokens, &lexed)
@@ -156,6 +159,49 @@ struct Tokenizer: Sendable {
     }
 
     // MARK: One line
+
+    /// `classify` for a plain line, read from its bytes, or nil when the line is not plain.
+    ///
+    /// Most lines of a report are plain: printable ASCII without the marks that cleaning
+    /// removes (`< * _ [ \ &`), table separators (`|`, a tab, a run of spaces within the
+    /// text), a `#` or a bullet glyph in front, or an item number; such a line is text (or
+    /// blank) whatever else it says. Classifying it from the bytes saves making a string of the
+    /// raw line and walking it character by character.
+    func classifyPlain(_ bytes: UnsafeBufferPointer<UInt8>, number line: Int) -> Token? {
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+        if start == bytes.count { return Token(kind: .blank, line: line, text: "") }
+        // Trailing spaces are trimmed (a run of them is trimmed by cleaning too).
+        var end = bytes.count
+        while bytes[end - 1] == 0x20 { end -= 1 }
+        var previous: UInt8 = 0
+        for i in start..<end {
+            let byte = bytes[i]
+            switch byte {
+            case 0x3C, 0x2A, 0x5F, 0x5B, 0x5C, 0x26, 0x7C:  // < * _ [ \ & |
+                return nil
+            case 0x20 where previous == 0x20:
+                // Two spaces within the text: table columns, or whitespace for cleaning to collapse.
+                return nil
+            case 0x20...0x7E:
+                previous = byte
+            default:  // tab, other controls, form feed, non-ASCII
+                return nil
+            }
+        }
+        // "#" headings, bullets (and a lost glyph: one space before a letter), item numbers:
+        // "(ii)", "4.3", "a)" (a letter starts one only with ")" in the first eight bytes).
+        let first = bytes[start]
+        let lowercase = first >= 0x61 && first <= 0x7A
+        let letter = lowercase || (first >= 0x41 && first <= 0x5A)
+        if first == 0x23 || grammar.bullets.contains(Unicode.Scalar(first)) || (start == 1 && letter)
+            || first == 0x28 || (first >= 0x30 && first <= 0x39)
+            || (lowercase && bytes[start..<min(start + 8, bytes.count)].contains(0x29)) {
+            return nil
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        return Token(kind: .text, line: line, text: text, indent: start)
+    }
 
     func classify(_ raw: String, number line: Int) -> Token {
         var scalars = Substring(raw)
@@ -933,13 +979,13 @@ struct Tokenizer: Sendable {
     /// The content tokens (one line, or two when the label wraps) at `content[j]` that name a
     /// judgement area, or nil.
     private func areaLabel(_ tokens: [Token], _ content: [Int], _ j: Int, _ lexed: inout LineWords) -> [Int]? {
-        let first = tokens[content[j]]
-        guard first.kind == .text || first.kind == .numbered || first.kind == .heading, first.grade == nil,
-              !first.text.isEmpty, first.text.hasAtMostCharacters(100) else { return nil }
+        // (Fields read in place: this asks of every content line, and a copy retains its strings.)
+        let kind = tokens[content[j]].kind
+        guard kind == .text || kind == .numbered || kind == .heading, tokens[content[j]].grade == nil,
+              !tokens[content[j]].text.isEmpty, tokens[content[j]].text.hasAtMostCharacters(100) else { return nil }
         if let key = lexed.vocabularyKey(self, tokens, content[j]), grammar.areaLabels[key] != nil { return [content[j]] }
         if j + 1 < content.count, content[j + 1] == content[j] + 1 {
-            let second = tokens[content[j + 1]]
-            if second.kind == .text, second.grade == nil, let key = lexed.pairKey(self, tokens, content[j], content[j + 1]),
+            if tokens[content[j + 1]].kind == .text, tokens[content[j + 1]].grade == nil, let key = lexed.pairKey(self, tokens, content[j], content[j + 1]),
                grammar.areaLabels[key] != nil {
                 return [content[j], content[j + 1]]
             }
