@@ -64,22 +64,44 @@ struct Tokenizer: Sendable {
         /// ASCII bytes the text starts with (a run of letters and digits ended by an ASCII byte
         /// that cannot carry it on: not an apostrophe, nor a point after a digit); else nil.
         static func leadingASCIIWord(_ text: String) -> String? {
+            let word: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                asciiWord(bytes, at: 0).map { lowercased(bytes, $0) }
+            }
+            return word ?? nil
+        }
+
+        /// The second word `Words(text)` gives when the text starts with two words that
+        /// `leadingASCIIWord` would read, one space between them; else nil.
+        static func secondASCIIWord(_ text: String) -> String? {
+            let word: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard let first = asciiWord(bytes, at: 0), first.upperBound < bytes.count, bytes[first.upperBound] == 0x20,
+                      let second = asciiWord(bytes, at: first.upperBound + 1) else { return nil }
+                return lowercased(bytes, second)
+            }
+            return word ?? nil
+        }
+
+        /// The run of ASCII letters and digits at `start`, when the lexer makes a word of it
+        /// alone: what follows is an ASCII byte that cannot carry it on (not an apostrophe, nor a
+        /// point after a digit).
+        private static func asciiWord(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Range<Int>? {
             func isWordByte(_ byte: UInt8) -> Bool {
                 (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
             }
-            let word: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
-                guard let first = bytes.first, isWordByte(first) else { return nil }
-                var end = 1
-                while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
-                let next = end < bytes.count ? bytes[end] : 0x20
-                let lastIsDigit = bytes[end - 1] <= 0x39
-                guard next < 0x80, next != 0x27, next != 0x60, next != 0x2E || !lastIsDigit else { return nil }
-                return String(unsafeUninitializedCapacity: end) { buffer in
-                    for j in 0..<end { buffer[j] = bytes[j] >= 0x41 && bytes[j] <= 0x5A ? bytes[j] | 0x20 : bytes[j] }
-                    return end
-                }
+            guard start < bytes.count, isWordByte(bytes[start]) else { return nil }
+            var end = start + 1
+            while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+            let next = end < bytes.count ? bytes[end] : 0x20
+            let lastIsDigit = bytes[end - 1] <= 0x39
+            guard next < 0x80, next != 0x27, next != 0x60, next != 0x2E || !lastIsDigit else { return nil }
+            return start..<end
+        }
+
+        private static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+            String(unsafeUninitializedCapacity: range.count) { buffer in
+                for (k, j) in range.enumerated() { buffer[k] = bytes[j] >= 0x41 && bytes[j] <= 0x5A ? bytes[j] | 0x20 : bytes[j] }
+                return range.count
             }
-            return word ?? nil
         }
 
         /// `tokenizer.headingKey(tokens[index].text)` when it may be a key of the grammar's
@@ -106,7 +128,13 @@ struct Tokenizer: Sendable {
         /// line's first word (only "Section 2:" and "the" are dropped from the front), and no
         /// heading starts with that.
         private mutating func mayStartKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> Bool {
-            guard let first = firstWord(tokens, index), first != "section", first != "the" else { return true }
+            guard var first = firstWord(tokens, index), first != "section" else { return true }
+            if first == "the" {
+                // "The local authority …": a key drops "the" when a word follows it; when the
+                // line goes on with a plain ASCII word, that word starts the key.
+                guard words[index] == nil, let second = Self.secondASCIIWord(tokens[index].text) else { return true }
+                first = second
+            }
             return tokenizer.grammar.prefilters.mayStartHeading(first)
         }
 
@@ -651,15 +679,16 @@ struct Tokenizer: Sendable {
         let cellPatterns = grammar.patterns(.grade).flatMap(\.patterns)
         var index = 0
         while index < tokens.count {
-            let token = tokens[index]
-            guard token.kind == .text || token.kind == .heading, token.text.hasAtMostCharacters(60), !token.text.hasSuffix(".") else {
+            // (Fields read in place: a copy of the token would retain its strings.)
+            let kind = tokens[index].kind
+            guard kind == .text || kind == .heading, tokens[index].text.hasAtMostCharacters(60), !Self.endsWithFullStop(tokens[index].text) else {
                 index += 1
                 continue
             }
             let standsApart = index == 0 || tokens[index - 1].kind == .blank || tokens[index - 1].kind == .furniture
-                || token.pageBreak || tokens[index - 1].grade != nil
+                || tokens[index].pageBreak || tokens[index - 1].grade != nil
             if standsApart, index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].text.hasAtMostCharacters(30),
-               !tokens[index + 1].text.hasSuffix("."),
+               !Self.endsWithFullStop(tokens[index + 1].text),
                isGradePhrase(lexed.pairNormalized(tokens, index, index + 1)) {
                 tokens[index].grade = .bare
                 tokens[index + 1].grade = .continuation
@@ -675,6 +704,11 @@ struct Tokenizer: Sendable {
             }
             index += 1
         }
+    }
+
+    /// `text.hasSuffix(".")`, asked only of a text whose last byte is a full stop.
+    static func endsWithFullStop(_ text: String) -> Bool {
+        text.utf8.last == 0x2E && text.hasSuffix(".")
     }
 
     /// A grade, or words that say an area was not graded ("Not judged").
@@ -784,7 +818,11 @@ struct Tokenizer: Sendable {
         }
         guard let (offset, votes) = offsets.max(by: { $0.value < $1.value }), votes >= 2 else { return }
         for index in tokens.indices where tokens[index].kind != .furniture {
-            guard Self.isPageNumber(tokens[index]), let value = Self.pageNumberValue(tokens[index]) else { continue }
+            // Ruled out by kind and first byte before the token is copied for isPageNumber.
+            let kind = tokens[index].kind, first = tokens[index].text.utf8.first
+            let mayBe = (kind == .numbered && tokens[index].bareNumber) || first == 0x50 || first == 0x70
+                || (kind == .text && first.map { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D } == true)
+            guard mayBe, Self.isPageNumber(tokens[index]), let value = Self.pageNumberValue(tokens[index]) else { continue }
             let pageIndex = page(of: index)
             if value == pageIndex + offset || value == pageIndex + offset + 1 {
                 tokens[index].kind = .furniture
@@ -839,13 +877,33 @@ struct Tokenizer: Sendable {
         if let ascii = ascii ?? nil { return ascii }
         var letters = ""
         var both = ""
-        for character in text.lowercased() {
+        let lowered = text.lowercased()
+        let utf8 = lowered.utf8
+        var index = lowered.startIndex
+        while index < lowered.endIndex {
+            // `index` is always where a character starts. An ASCII byte followed by another (or
+            // by nothing) is a character of its own, judged from the byte: most of the text is
+            // ASCII between its curly quotes and dashes. Anything else goes character by character.
+            let byte = utf8[index]
+            let after = utf8.index(after: index)
+            if byte < 0x80, after == utf8.endIndex || utf8[after] < 0x80 {
+                if byte >= 0x61 && byte <= 0x7A {  // lowercased: no A-Z is left
+                    letters.unicodeScalars.append(Unicode.Scalar(byte))
+                    both.unicodeScalars.append(Unicode.Scalar(byte))
+                } else if byte >= 0x30 && byte <= 0x39 {
+                    both.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+                index = after
+                continue
+            }
+            let character = lowered[index]
             if character.isLetter {
                 letters.append(character)
                 both.append(character)
             } else if character.isNumber {
                 both.append(character)
             }
+            index = lowered.index(after: index)
         }
         return letters == both ? [letters] : [letters, both]
     }
@@ -1107,7 +1165,7 @@ struct Tokenizer: Sendable {
         var markup: [String] = []
         let words = Words(Self.stripFootnote(text, markup: &markup))
         guard words.count <= maxWords else { return nil }
-        return Self.headingKeyWords(words.words.map(\.text), maxWords: maxWords)?.joined(separator: " ")
+        return Self.headingKeyWords(words.words.map(\.text), maxWords: maxWords).map(Self.joinedKey)
     }
 
     /// The heading key of normalized words when its first word starts a key of the grammar's
@@ -1115,14 +1173,26 @@ struct Tokenizer: Sendable {
     func vocabularyKey(_ normalized: [String], maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
         guard let words = Self.headingKeyWords(normalized, maxWords: maxWords),
               grammar.prefilters.mayStartHeading(words[words.startIndex]) else { return nil }
-        return words.joined(separator: " ")
+        return Self.joinedKey(words)
+    }
+
+    /// `words.joined(separator: " ")`, made in one allocation (the generic `joined` was a
+    /// tenth of the cost of the heading keys worked out for every line).
+    static func joinedKey(_ words: ArraySlice<String>) -> String {
+        var key = ""
+        key.reserveCapacity(words.reduce(words.count) { $0 + $1.utf8.count })
+        for index in words.indices {
+            if index != words.startIndex { key += " " }
+            key += words[index]
+        }
+        return key
     }
 
     /// The words of the heading key among normalized words.
     static func headingKeyWords(_ words: [String], maxWords: Int = Tokenizer.maxHeadingWords) -> ArraySlice<String>? {
         guard !words.isEmpty, words.count <= maxWords else { return nil }
         var upper = words.count
-        while upper > 0, [":", "-", "/", ",", ";"].contains(words[upper - 1]) { upper -= 1 }
+        while upper > 0, Self.isClosingPunctuation(words[upper - 1]) { upper -= 1 }
         // A closing abbreviation in brackets is not part of the name: "… Children Board (LSCB)".
         if upper > 3, words[upper - 1] == ")", words[upper - 3] == "(" { upper -= 3 }
         var lower = 0
@@ -1131,6 +1201,14 @@ struct Tokenizer: Sendable {
         }
         if upper - lower > 1, words[lower] == "the" { lower += 1 }
         return lower < upper ? words[lower..<upper] : nil
+    }
+
+    /// ":", "-", "/", "," or ";": punctuation that a heading key does not end with.
+    private static func isClosingPunctuation(_ word: String) -> Bool {
+        switch word {
+        case ":", "-", "/", ",", ";": return true
+        default: return false
+        }
     }
 
     /// Whether a heading key is an area with its grade: "the experiences and progress of
