@@ -113,7 +113,7 @@ struct Tokenizer: Sendable {
             if Tokenizer.mayEndWithFootnote(text) {
                 // A footnote to strip: the key is not made of the words already lexed.
                 key = tokenizer.headingKey(text)
-            } else if Self.hasMoreWords(text, than: Tokenizer.maxHeadingWords) || !mayStartKey(tokenizer, tokens, index) {
+            } else if !mayStartKey(tokenizer, tokens, index) || Self.hasMoreWords(text, than: Tokenizer.maxHeadingWords) {
                 key = nil
             } else {
                 let lexed = words(tokens, index)
@@ -142,7 +142,12 @@ struct Tokenizer: Sendable {
         /// words never run across a space, so each space-separated piece with an ASCII letter or
         /// digit holds at least one. Most prose lines are too long to be a heading by this count.
         static func hasMoreWords(_ text: String, than limit: Int) -> Bool {
-            guard text.utf8.count > 2 * limit else { return false }
+            minimumWordCount(text, upTo: limit + 1) > limit
+        }
+
+        /// How many words `Words(text)` has at least, counted as `hasMoreWords` does and no
+        /// further than `cap`.
+        static func minimumWordCount(_ text: String, upTo cap: Int) -> Int {
             let count: Int? = text.utf8.withContiguousStorageIfAvailable { bytes in
                 var pieces = 0
                 var counted = false
@@ -152,12 +157,12 @@ struct Tokenizer: Sendable {
                     } else if !counted, (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) {
                         counted = true
                         pieces += 1
-                        if pieces > limit { break }
+                        if pieces >= cap { break }
                     }
                 }
                 return pieces
             }
-            return (count ?? 0) > limit
+            return count ?? 0
         }
 
         /// `tokenizer.headingKey(tokens[first].text + " " + tokens[second].text, maxWords:)` as
@@ -167,7 +172,8 @@ struct Tokenizer: Sendable {
                               maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
             let a = tokens[first].text, b = tokens[second].text
             guard !a.isEmpty, !b.isEmpty, !Tokenizer.mayEndWithFootnote(b) else { return tokenizer.headingKey(a + " " + b, maxWords: maxWords) }
-            guard mayStartKey(tokenizer, tokens, first) else { return nil }
+            guard mayStartKey(tokenizer, tokens, first),
+                  Self.minimumWordCount(a, upTo: maxWords + 1) + Self.minimumWordCount(b, upTo: maxWords + 1) <= maxWords else { return nil }
             let x = words(tokens, first), y = words(tokens, second)
             guard x.count + y.count <= maxWords else { return nil }
             return tokenizer.vocabularyKey(x.words.map(\.text) + y.words.map(\.text), maxWords: maxWords)
