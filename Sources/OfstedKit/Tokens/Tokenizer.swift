@@ -14,10 +14,13 @@ struct Tokenizer: Sendable {
     func tokenize(_ source: SourceText) -> [Token] {
         var tokens: [Token] = []
         tokens.reserveCapacity(source.lines.count)
-        for (index, line) in source.lines.enumerated() {
-            var token = classify(source.string(line), number: index + 1)
-            token.pageBreak = line.pageBreak
-            tokens.append(token)
+        source.utf8.withUnsafeBufferPointer { buffer in
+            for (index, line) in source.lines.enumerated() {
+                let bytes = UnsafeBufferPointer(rebasing: buffer[line.start..<line.end])
+                var token = classifyPlain(bytes, number: index + 1) ?? classify(source.string(line), number: index + 1)
+                token.pageBreak = line.pageBreak
+                tokens.append(token)
+            }
         }
         var lexed = LineWords(count: tokens.count)
         markGrades(&tokens, &lexed)
@@ -47,6 +50,60 @@ struct Tokenizer: Sendable {
             return lexed
         }
 
+        /// `words(tokens, index).words.first?.text`, without lexing the line when it starts
+        /// with a plain ASCII word, as most lines do: the passes that only ask whether a line
+        /// can start a heading or boilerplate rule most lines out by their first word, and
+        /// lexing every line for that was a tenth of the run.
+        mutating func firstWord(_ tokens: [Token], _ index: Int) -> String? {
+            if let known = words[index] { return known.words.first?.text }
+            if let word = Self.leadingASCIIWord(tokens[index].text) { return word }
+            return words(tokens, index).words.first?.text
+        }
+
+        /// The first word `Words(text)` gives when the lexer would make it straight from the
+        /// ASCII bytes the text starts with (a run of letters and digits ended by an ASCII byte
+        /// that cannot carry it on: not an apostrophe, nor a point after a digit); else nil.
+        static func leadingASCIIWord(_ text: String) -> String? {
+            let word: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                asciiWord(bytes, at: 0).map { lowercased(bytes, $0) }
+            }
+            return word ?? nil
+        }
+
+        /// The second word `Words(text)` gives when the text starts with two words that
+        /// `leadingASCIIWord` would read, one space between them; else nil.
+        static func secondASCIIWord(_ text: String) -> String? {
+            let word: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard let first = asciiWord(bytes, at: 0), first.upperBound < bytes.count, bytes[first.upperBound] == 0x20,
+                      let second = asciiWord(bytes, at: first.upperBound + 1) else { return nil }
+                return lowercased(bytes, second)
+            }
+            return word ?? nil
+        }
+
+        /// The run of ASCII letters and digits at `start`, when the lexer makes a word of it
+        /// alone: what follows is an ASCII byte that cannot carry it on (not an apostrophe, nor a
+        /// point after a digit).
+        private static func asciiWord(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Range<Int>? {
+            func isWordByte(_ byte: UInt8) -> Bool {
+                (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+            }
+            guard start < bytes.count, isWordByte(bytes[start]) else { return nil }
+            var end = start + 1
+            while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+            let next = end < bytes.count ? bytes[end] : 0x20
+            let lastIsDigit = bytes[end - 1] <= 0x39
+            guard next < 0x80, next != 0x27, next != 0x60, next != 0x2E || !lastIsDigit else { return nil }
+            return start..<end
+        }
+
+        private static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+            String(unsafeUninitializedCapacity: range.count) { buffer in
+                for (k, j) in range.enumerated() { buffer[k] = bytes[j] >= 0x41 && bytes[j] <= 0x5A ? bytes[j] | 0x20 : bytes[j] }
+                return range.count
+            }
+        }
+
         /// `tokenizer.headingKey(tokens[index].text)` when it may be a key of the grammar's
         /// heading tables (its first word starts one), else nil: for looking up in those tables.
         mutating func vocabularyKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> String? {
@@ -56,12 +113,56 @@ struct Tokenizer: Sendable {
             if Tokenizer.mayEndWithFootnote(text) {
                 // A footnote to strip: the key is not made of the words already lexed.
                 key = tokenizer.headingKey(text)
+            } else if !mayStartKey(tokenizer, tokens, index) || Self.hasMoreWords(text, than: Tokenizer.maxHeadingWords) {
+                key = nil
             } else {
                 let lexed = words(tokens, index)
                 key = lexed.count > Tokenizer.maxHeadingWords ? nil : tokenizer.vocabularyKey(lexed.words.map(\.text))
             }
             keys[index] = key
             return key
+        }
+
+        /// False when the heading key of the token's words (or of them and the next line's)
+        /// certainly does not start a key of the grammar's heading tables: it starts with the
+        /// line's first word (only "Section 2:" and "the" are dropped from the front), and no
+        /// heading starts with that.
+        private mutating func mayStartKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> Bool {
+            guard var first = firstWord(tokens, index), first != "section" else { return true }
+            if first == "the" {
+                // "The local authority …": a key drops "the" when a word follows it; when the
+                // line goes on with a plain ASCII word, that word starts the key.
+                guard words[index] == nil, let second = Self.secondASCIIWord(tokens[index].text) else { return true }
+                first = second
+            }
+            return tokenizer.grammar.prefilters.mayStartHeading(first)
+        }
+
+        /// Whether `Words(text)` certainly has more than `limit` words, told from the bytes:
+        /// words never run across a space, so each space-separated piece with an ASCII letter or
+        /// digit holds at least one. Most prose lines are too long to be a heading by this count.
+        static func hasMoreWords(_ text: String, than limit: Int) -> Bool {
+            minimumWordCount(text, upTo: limit + 1) > limit
+        }
+
+        /// How many words `Words(text)` has at least, counted as `hasMoreWords` does and no
+        /// further than `cap`.
+        static func minimumWordCount(_ text: String, upTo cap: Int) -> Int {
+            let count: Int? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                var pieces = 0
+                var counted = false
+                for byte in bytes {
+                    if byte == 0x20 {
+                        counted = false
+                    } else if !counted, (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) {
+                        counted = true
+                        pieces += 1
+                        if pieces >= cap { break }
+                    }
+                }
+                return pieces
+            }
+            return count ?? 0
         }
 
         /// `tokenizer.headingKey(tokens[first].text + " " + tokens[second].text, maxWords:)` as
@@ -71,6 +172,8 @@ struct Tokenizer: Sendable {
                               maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
             let a = tokens[first].text, b = tokens[second].text
             guard !a.isEmpty, !b.isEmpty, !Tokenizer.mayEndWithFootnote(b) else { return tokenizer.headingKey(a + " " + b, maxWords: maxWords) }
+            guard mayStartKey(tokenizer, tokens, first),
+                  Self.minimumWordCount(a, upTo: maxWords + 1) + Self.minimumWordCount(b, upTo: maxWords + 1) <= maxWords else { return nil }
             let x = words(tokens, first), y = words(tokens, second)
             guard x.count + y.count <= maxWords else { return nil }
             return tokenizer.vocabularyKey(x.words.map(\.text) + y.words.map(\.text), maxWords: maxWords)
@@ -90,6 +193,49 @@ struct Tokenizer: Sendable {
     }
 
     // MARK: One line
+
+    /// `classify` for a plain line, read from its bytes, or nil when the line is not plain.
+    ///
+    /// Most lines of a report are plain: printable ASCII without the marks that cleaning
+    /// removes (`< * _ [ \ &`), table separators (`|`, a tab, a run of spaces within the
+    /// text), a `#` or a bullet glyph in front, or an item number; such a line is text (or
+    /// blank) whatever else it says. Classifying it from the bytes saves making a string of the
+    /// raw line and walking it character by character.
+    func classifyPlain(_ bytes: UnsafeBufferPointer<UInt8>, number line: Int) -> Token? {
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+        if start == bytes.count { return Token(kind: .blank, line: line, text: "") }
+        // Trailing spaces are trimmed (a run of them is trimmed by cleaning too).
+        var end = bytes.count
+        while bytes[end - 1] == 0x20 { end -= 1 }
+        var previous: UInt8 = 0
+        for i in start..<end {
+            let byte = bytes[i]
+            switch byte {
+            case 0x3C, 0x2A, 0x5F, 0x5B, 0x5C, 0x26, 0x7C:  // < * _ [ \ & |
+                return nil
+            case 0x20 where previous == 0x20:
+                // Two spaces within the text: table columns, or whitespace for cleaning to collapse.
+                return nil
+            case 0x20...0x7E:
+                previous = byte
+            default:  // tab, other controls, form feed, non-ASCII
+                return nil
+            }
+        }
+        // "#" headings, bullets (and a lost glyph: one space before a letter), item numbers:
+        // "(ii)", "4.3", "a)" (a letter starts one only with ")" in the first eight bytes).
+        let first = bytes[start]
+        let lowercase = first >= 0x61 && first <= 0x7A
+        let letter = lowercase || (first >= 0x41 && first <= 0x5A)
+        if first == 0x23 || grammar.bullets.contains(Unicode.Scalar(first)) || (start == 1 && letter)
+            || first == 0x28 || (first >= 0x30 && first <= 0x39)
+            || (lowercase && bytes[start..<min(start + 8, bytes.count)].contains(0x29)) {
+            return nil
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        return Token(kind: .text, line: line, text: text, indent: start)
+    }
 
     func classify(_ raw: String, number line: Int) -> Token {
         var scalars = Substring(raw)
@@ -170,9 +316,12 @@ struct Tokenizer: Sendable {
         }
 
         let trimmedContent = content.trimmingTrailingWhitespace()
-        let bold = (trimmedContent.hasPrefix("**") && trimmedContent.hasSuffix("**") && trimmedContent.count > 4
-                    && !trimmedContent.dropFirst(2).dropLast(2).contains("**"))
-            || (trimmedContent.hasPrefix("__") && trimmedContent.hasSuffix("__") && trimmedContent.count > 4)
+        // (A line is bold only when it starts with "*" or "_": most lines are ruled out by a byte.)
+        let lead = trimmedContent.utf8.first
+        let bold = (lead == 0x2A || lead == 0x5F)
+            && ((trimmedContent.hasPrefix("**") && trimmedContent.hasSuffix("**") && trimmedContent.count > 4
+                 && !trimmedContent.dropFirst(2).dropLast(2).contains("**"))
+                || (trimmedContent.hasPrefix("__") && trimmedContent.hasSuffix("__") && trimmedContent.count > 4))
         var (text, markup) = Self.clean(content)
         if bold {
             text = Self.stripFootnote(text, markup: &markup)
@@ -247,16 +396,32 @@ struct Tokenizer: Sendable {
     /// Cells when the line is a table row: tab-separated, HTML `<td>`, markdown `| a | b |`, or
     /// columns laid out with runs of three or more spaces.
     static func tableCells(_ line: Substring) -> [Substring]? {
-        if line.containsByte(where: { $0 == 0x09 }) {  // a tab is always a character of its own
+        // One pass over the bytes says which kinds of row the line may be; most lines are none.
+        let (tab, angle, bar, spaceRun) = line.utf8.withContiguousBytes { bytes in
+            var tab = false, angle = false, bar = false, spaceRun = false
+            var spaces = 0
+            for byte in bytes {
+                if byte == 0x20 {
+                    spaces += 1
+                    if spaces >= 3 { spaceRun = true }
+                    continue
+                }
+                spaces = 0
+                if byte == 0x09 { tab = true } else if byte == 0x3C { angle = true } else if byte == 0x7C { bar = true }
+            }
+            return (tab, angle, bar, spaceRun)
+        }
+        if tab {  // a tab is always a character of its own
             return line.split(separator: "\t", omittingEmptySubsequences: false)
         }
-        if line.containsByte(where: { $0 == 0x3C }), let cells = htmlCells(line) { return cells.isEmpty ? nil : cells }
+        if angle, let cells = htmlCells(line) { return cells.isEmpty ? nil : cells }
+        guard bar || spaceRun else { return nil }
         let trimmed = line.drop(while: { $0 == " " }).trimmingTrailingWhitespace()
-        if trimmed.hasPrefix("|"), trimmed.hasSuffix("|"), trimmed.count > 2 {
+        if bar, trimmed.hasPrefix("|"), trimmed.hasSuffix("|"), trimmed.count > 2 {
             return trimmed.dropFirst().dropLast().split(separator: "|", omittingEmptySubsequences: false)
         }
         // Layout columns: an internal run of at least three spaces.
-        if trimmed.containsASCII("   ") {
+        if spaceRun, trimmed.containsASCII("   ") {
             var cells: [Substring] = []
             var start = trimmed.startIndex
             var index = trimmed.startIndex
@@ -281,68 +446,76 @@ struct Tokenizer: Sendable {
 
     /// "24." → 24; "4.3" → 4.3; "(ii)" → ii; "1.0" → 1.0; a bare integer only when alone on the line.
     static func numberPrefix(_ text: Substring) -> (String, Substring)? {
-        // An item number starts with "(", a digit or a lower-case letter; letters ("ii)", "(a)")
-        // are closed by ")" within the first eight bytes.
-        let head = text.utf8.prefix(8)
-        guard let first = head.first, first == 0x28 || (first >= 0x30 && first <= 0x39) || (first >= 0x61 && first <= 0x7A) else {
-            return nil
-        }
-        let letterFirst = first >= 0x61 || (first == 0x28 && head.dropFirst().first.map { $0 >= 0x61 && $0 <= 0x7A } == true)
-        if letterFirst, !head.contains(0x29) { return nil }
-        let scalars = Array(text.unicodeScalars.prefix(12))
-        var i = 0
-        var parenthesised = false
-        if i < scalars.count, scalars[i] == "(" {
-            parenthesised = true
-            i += 1
-        }
-        let digitsStart = i
-        var components = 0
-        var dotted = false
-        var trailingPunctuation = false
-        while i < scalars.count, scalars[i].isASCII, ("0"..."9").contains(scalars[i]) {  // ASCII and numeric: a digit
-            var length = 0
-            while i < scalars.count, scalars[i].isASCII, ("0"..."9").contains(scalars[i]) {
+        // The number is read from the bytes: everything it is made of is ASCII, one byte a
+        // scalar, and reading stops at the first other scalar, so the first twelve bytes stand
+        // for the first twelve scalars (without an array of scalars for every line).
+        let parsed: (number: String, length: Int, bareInteger: Bool)? = text.utf8.withContiguousBytes { all in
+            func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+            func isLetter(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
+            // An item number starts with "(", a digit or a lower-case letter; letters ("ii)", "(a)")
+            // are closed by ")" within the first eight bytes.
+            guard let first = all.first, first == 0x28 || isDigit(first) || isLetter(first) else { return nil }
+            let letterFirst = first >= 0x61 || (first == 0x28 && all.count > 1 && isLetter(all[1]))
+            if letterFirst, !all.prefix(8).contains(0x29) { return nil }
+            let scalars = UnsafeBufferPointer(rebasing: all.prefix(12))
+            var i = 0
+            var parenthesised = false
+            if i < scalars.count, scalars[i] == 0x28 {  // (
+                parenthesised = true
                 i += 1
-                length += 1
             }
-            guard length >= 1, length <= 3 else { return nil }
-            components += 1
-            if i < scalars.count, scalars[i] == ".", i + 1 < scalars.count, ("0"..."9").contains(scalars[i + 1]) {
-                dotted = true
+            let digitsStart = i
+            var components = 0
+            var dotted = false
+            var trailingPunctuation = false
+            while i < scalars.count, isDigit(scalars[i]) {
+                var length = 0
+                while i < scalars.count, isDigit(scalars[i]) {
+                    i += 1
+                    length += 1
+                }
+                guard length >= 1, length <= 3 else { return nil }
+                components += 1
+                if i < scalars.count, scalars[i] == 0x2E, i + 1 < scalars.count, isDigit(scalars[i + 1]) {  // .
+                    dotted = true
+                    i += 1
+                    continue
+                }
+                break
+            }
+            var number: String
+            if components > 0 {
+                number = String(decoding: UnsafeBufferPointer(rebasing: scalars[digitsStart..<i]), as: UTF8.self)
+            } else {
+                // (ii), ii), (a), a)
+                var j = i
+                while j < scalars.count, j - i < 6, isLetter(scalars[j]) { j += 1 }
+                let letters = UnsafeBufferPointer(rebasing: scalars[i..<j])
+                // i, v, x, l, c
+                let roman = !letters.isEmpty && letters.allSatisfy { [0x69, 0x76, 0x78, 0x6C, 0x63].contains($0) }
+                guard j < scalars.count, scalars[j] == 0x29, letters.count == 1 || roman else { return nil }
+                number = String(decoding: letters, as: UTF8.self)
+                i = j
+            }
+            if i < scalars.count, scalars[i] == 0x2E || scalars[i] == 0x29 {  // . )
+                if scalars[i] == 0x29 { parenthesised = true }
+                trailingPunctuation = true
                 i += 1
-                continue
+            } else if parenthesised {
+                return nil
             }
-            break
+            if number.isEmpty { return nil }
+            // "0", "0.0": not an item number.
+            if components > 0, !number.utf8.contains(where: { $0 >= 0x31 && $0 <= 0x39 }) { return nil }
+            return (number, i, components == 1 && !dotted && !trailingPunctuation && !parenthesised)
         }
-        var number: String
-        if components > 0 {
-            number = String(String.UnicodeScalarView(scalars[digitsStart..<i]))
-        } else {
-            // (ii), ii), (a), a)
-            var j = i
-            while j < scalars.count, j - i < 6, ("a"..."z").contains(scalars[j]) { j += 1 }
-            let letters = String(String.UnicodeScalarView(scalars[i..<j]))
-            let roman = !letters.isEmpty && letters.allSatisfy { "ivxlc".contains($0) }
-            guard j < scalars.count, scalars[j] == ")", letters.count == 1 || roman else { return nil }
-            number = letters
-            i = j
-        }
-        if i < scalars.count, scalars[i] == "." || scalars[i] == ")" {
-            if scalars[i] == ")" { parenthesised = true }
-            trailingPunctuation = true
-            i += 1
-        } else if parenthesised {
-            return nil
-        }
-        let rest = Substring(text.unicodeScalars.dropFirst(i))
+        guard let parsed else { return nil }
+        let rest = Substring(text.unicodeScalars[text.utf8.index(text.startIndex, offsetBy: parsed.length)...])
         guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { return nil }
         let after = rest.drop(while: { $0 == " " || $0 == "\t" })
         // A bare integer followed by words is a quantity ("20 areas ..."), not an item number.
-        if components == 1 && !dotted && !trailingPunctuation && !parenthesised && !after.isEmpty { return nil }
-        if number.isEmpty { return nil }
-        if components > 0, number.split(separator: ".").allSatisfy({ Int($0) == 0 }) { return nil }
-        return (number, after)
+        if parsed.bareInteger && !after.isEmpty { return nil }
+        return (parsed.number, after)
     }
 
     /// Short, starts with a capital or digit, and does not end like a sentence.
@@ -357,9 +530,21 @@ struct Tokenizer: Sendable {
     /// Strips markdown emphasis, links, HTML tags and entities, and collapses whitespace.
     static func clean(_ text: Substring) -> (text: String, markup: [String]) {
         // (ASCII scalars are single bytes in UTF-8, and no other scalar has those bytes.)
-        let needsWork = text.containsByte { byte in
-            byte == 0x3C || byte == 0x2A || byte == 0x5F || byte == 0x5B || byte == 0x5C || byte == 0x26 || byte == 0x09
-        } || text.containsASCII("  ")
+        let (marks, doubleSpace) = text.utf8.withContiguousBytes { bytes in
+            var marks = false, doubleSpace = false
+            var previous: UInt8 = 0
+            for byte in bytes {
+                if byte == 0x3C || byte == 0x2A || byte == 0x5F || byte == 0x5B || byte == 0x5C || byte == 0x26 || byte == 0x09 {
+                    marks = true
+                    break
+                }
+                if byte == 0x20 && previous == 0x20 { doubleSpace = true }
+                previous = byte
+            }
+            return (marks, doubleSpace)
+        }
+        // (Two space bytes are two space characters unless a combining mark follows: ask then.)
+        let needsWork = marks || (doubleSpace && text.containsASCII("  "))
         if !needsWork {
             return (String(text.drop(while: { $0 == " " }).trimmingTrailingWhitespace()), [])
         }
@@ -500,15 +685,16 @@ struct Tokenizer: Sendable {
         let cellPatterns = grammar.patterns(.grade).flatMap(\.patterns)
         var index = 0
         while index < tokens.count {
-            let token = tokens[index]
-            guard token.kind == .text || token.kind == .heading, token.text.hasAtMostCharacters(60), !token.text.hasSuffix(".") else {
+            // (Fields read in place: a copy of the token would retain its strings.)
+            let kind = tokens[index].kind
+            guard kind == .text || kind == .heading, tokens[index].text.hasAtMostCharacters(60), !Self.endsWithFullStop(tokens[index].text) else {
                 index += 1
                 continue
             }
             let standsApart = index == 0 || tokens[index - 1].kind == .blank || tokens[index - 1].kind == .furniture
-                || token.pageBreak || tokens[index - 1].grade != nil
+                || tokens[index].pageBreak || tokens[index - 1].grade != nil
             if standsApart, index + 1 < tokens.count, tokens[index + 1].kind == .text, tokens[index + 1].text.hasAtMostCharacters(30),
-               !tokens[index + 1].text.hasSuffix("."),
+               !Self.endsWithFullStop(tokens[index + 1].text),
                isGradePhrase(lexed.pairNormalized(tokens, index, index + 1)) {
                 tokens[index].grade = .bare
                 tokens[index + 1].grade = .continuation
@@ -526,6 +712,11 @@ struct Tokenizer: Sendable {
         }
     }
 
+    /// `text.hasSuffix(".")`, asked only of a text whose last byte is a full stop.
+    static func endsWithFullStop(_ text: String) -> Bool {
+        text.utf8.last == 0x2E && text.hasSuffix(".")
+    }
+
     /// A grade, or words that say an area was not graded ("Not judged").
     func isGradePhrase(_ key: String) -> Bool {
         grammar.gradePhrases[key] != nil || grammar.notGradedPhrases.contains(key)
@@ -538,7 +729,7 @@ struct Tokenizer: Sendable {
         // The lines nearest each page break: up to three content lines after it (the header
         // zone, starting with the line the break is on) and three before it (the footer zone).
         var zones: [[Int]] = []
-        for (index, token) in tokens.enumerated() where token.pageBreak {
+        for index in tokens.indices where tokens[index].pageBreak {
             var zone: [Int] = []
             var i = index
             while i < tokens.count, zone.count < 3 {
@@ -559,15 +750,19 @@ struct Tokenizer: Sendable {
         // A key repeats when it is on two or more lines near two or more breaks: a line on a
         // short page sits near two breaks but is not a repeat of itself.
         var repeats: [String: (zones: Set<Int>, lines: Set<Int>)] = [:]
+        // Each zone line's keys, made once: a line near two breaks is in two zones, and the
+        // lines are asked again below.
+        var lineKeys: [Int: [String]] = [:]
         for (zoneIndex, zone) in zones.enumerated() {
             for i in zone {
-                let token = tokens[i]
-                if Self.isPageNumber(token) {
+                if Self.isPageNumber(tokens[i]) {
                     tokens[i].kind = .furniture
                     tokens[i].markup.append("page-number")
                     continue
                 }
-                for key in Self.furnitureKeys(token) where key.count >= 8 {
+                let keys = lineKeys[i] ?? Self.furnitureKeys(tokens[i])
+                lineKeys[i] = keys
+                for key in keys where key.count >= 8 {
                     repeats[key, default: ([], [])].zones.insert(zoneIndex)
                     repeats[key, default: ([], [])].lines.insert(i)
                 }
@@ -581,7 +776,7 @@ struct Tokenizer: Sendable {
         let running = Set(repeats.filter { $0.value.zones.count >= minimumRepeats && $0.value.lines.count >= 2 }.keys)
         if !running.isEmpty {
             for zone in zones {
-                for i in zone where tokens[i].kind != .furniture && !running.isDisjoint(with: Self.furnitureKeys(tokens[i])) {
+                for i in zone where tokens[i].kind != .furniture && !running.isDisjoint(with: lineKeys[i] ?? Self.furnitureKeys(tokens[i])) {
                     tokens[i].kind = .furniture
                     tokens[i].markup.append("running-header")
                 }
@@ -589,10 +784,10 @@ struct Tokenizer: Sendable {
         }
         guard !grammar.furnitureLines.isEmpty || !grammar.furniturePrefixes.isEmpty else { return }
         for index in tokens.indices where tokens[index].isContent && tokens[index].text.hasAtMostCharacters(199) {
-            let lineWords = lexed.words(tokens, index)
             // Boilerplate starts with the first word of a furniture line or prefix.
-            if let first = lineWords.words.first, !grammar.prefilters.emptyFurniturePrefix,
-               !grammar.prefilters.furnitureFirstWords.contains(first.text) { continue }
+            if !grammar.prefilters.emptyFurniturePrefix, let first = lexed.firstWord(tokens, index),
+               !grammar.prefilters.furnitureFirstWords.contains(first) { continue }
+            let lineWords = lexed.words(tokens, index)
             let words = lineWords.words.map(\.text)
             let whole = words.joined(separator: " ")
             if grammar.furnitureLines.contains(whole)
@@ -609,7 +804,7 @@ struct Tokenizer: Sendable {
     private func markStrayPageNumbers(_ tokens: inout [Token]) {
         // Pages: token ranges between page breaks.
         var starts = [0]
-        for (index, token) in tokens.enumerated() where token.pageBreak && index > 0 { starts.append(index) }
+        for index in tokens.indices where tokens[index].pageBreak && index > 0 { starts.append(index) }
         guard starts.count >= 3 else { return }
         func page(of index: Int) -> Int {
             var low = 0, high = starts.count - 1
@@ -621,15 +816,19 @@ struct Tokenizer: Sendable {
         }
         // The offset between a page's number and its position, from the numbers already found.
         var offsets: [Int: Int] = [:]
-        for (index, token) in tokens.enumerated() where token.markup.contains("page-number") {
-            guard let value = Self.pageNumberValue(token) else { continue }
+        for index in tokens.indices where tokens[index].markup.contains("page-number") {
+            guard let value = Self.pageNumberValue(tokens[index]) else { continue }
             // A footer number belongs to the page before the break that follows it.
             let pageIndex = page(of: index)
             offsets[value - pageIndex, default: 0] += 1
         }
         guard let (offset, votes) = offsets.max(by: { $0.value < $1.value }), votes >= 2 else { return }
         for index in tokens.indices where tokens[index].kind != .furniture {
-            guard Self.isPageNumber(tokens[index]), let value = Self.pageNumberValue(tokens[index]) else { continue }
+            // Ruled out by kind and first byte before the token is copied for isPageNumber.
+            let kind = tokens[index].kind, first = tokens[index].text.utf8.first
+            let mayBe = (kind == .numbered && tokens[index].bareNumber) || first == 0x50 || first == 0x70
+                || (kind == .text && first.map { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D } == true)
+            guard mayBe, Self.isPageNumber(tokens[index]), let value = Self.pageNumberValue(tokens[index]) else { continue }
             let pageIndex = page(of: index)
             if value == pageIndex + offset || value == pageIndex + offset + 1 {
                 tokens[index].kind = .furniture
@@ -659,30 +858,58 @@ struct Tokenizer: Sendable {
     /// alike), and its letters and digits (so a footer such as "13 to 24 May 2024" counts).
     private static func furnitureKeys(_ token: Token) -> [String] {
         let text = token.kind == .tableRow ? token.cells.joined(separator: " ") : token.text
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            // ASCII: letters are A-Z and a-z (lowercased), numbers the digits.
-            var letters: [UInt8] = []
-            var both: [UInt8] = []
-            for byte in text.utf8 {
-                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) {
-                    letters.append(byte | 0x20)
-                    both.append(byte | 0x20)
-                } else if byte >= 0x30 && byte <= 0x39 {
-                    both.append(byte)
+        let ascii: [String]?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+            // ASCII: letters are A-Z and a-z (lowercased), numbers the digits. The keys are
+            // written straight into their strings, without intermediate arrays.
+            func key(digits: Bool) -> String {
+                String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                    var n = 0
+                    for byte in bytes {
+                        if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) {
+                            buffer[n] = byte | 0x20
+                            n += 1
+                        } else if digits && byte >= 0x30 && byte <= 0x39 {
+                            buffer[n] = byte
+                            n += 1
+                        }
+                    }
+                    return n
                 }
             }
-            let lettersKey = String(decoding: letters, as: UTF8.self)
-            return letters == both ? [lettersKey] : [lettersKey, String(decoding: both, as: UTF8.self)]
+            let lettersKey = key(digits: false)
+            return bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) ? [lettersKey, key(digits: true)] : [lettersKey]
         }
+        if let ascii = ascii ?? nil { return ascii }
         var letters = ""
         var both = ""
-        for character in text.lowercased() {
+        let lowered = text.lowercased()
+        let utf8 = lowered.utf8
+        var index = lowered.startIndex
+        while index < lowered.endIndex {
+            // `index` is always where a character starts. An ASCII byte followed by another (or
+            // by nothing) is a character of its own, judged from the byte: most of the text is
+            // ASCII between its curly quotes and dashes. Anything else goes character by character.
+            let byte = utf8[index]
+            let after = utf8.index(after: index)
+            if byte < 0x80, after == utf8.endIndex || utf8[after] < 0x80 {
+                if byte >= 0x61 && byte <= 0x7A {  // lowercased: no A-Z is left
+                    letters.unicodeScalars.append(Unicode.Scalar(byte))
+                    both.unicodeScalars.append(Unicode.Scalar(byte))
+                } else if byte >= 0x30 && byte <= 0x39 {
+                    both.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+                index = after
+                continue
+            }
+            let character = lowered[index]
             if character.isLetter {
                 letters.append(character)
                 both.append(character)
             } else if character.isNumber {
                 both.append(character)
             }
+            index = lowered.index(after: index)
         }
         return letters == both ? [letters] : [letters, both]
     }
@@ -816,13 +1043,13 @@ struct Tokenizer: Sendable {
     /// The content tokens (one line, or two when the label wraps) at `content[j]` that name a
     /// judgement area, or nil.
     private func areaLabel(_ tokens: [Token], _ content: [Int], _ j: Int, _ lexed: inout LineWords) -> [Int]? {
-        let first = tokens[content[j]]
-        guard first.kind == .text || first.kind == .numbered || first.kind == .heading, first.grade == nil,
-              !first.text.isEmpty, first.text.hasAtMostCharacters(100) else { return nil }
+        // (Fields read in place: this asks of every content line, and a copy retains its strings.)
+        let kind = tokens[content[j]].kind
+        guard kind == .text || kind == .numbered || kind == .heading, tokens[content[j]].grade == nil,
+              !tokens[content[j]].text.isEmpty, tokens[content[j]].text.hasAtMostCharacters(100) else { return nil }
         if let key = lexed.vocabularyKey(self, tokens, content[j]), grammar.areaLabels[key] != nil { return [content[j]] }
         if j + 1 < content.count, content[j + 1] == content[j] + 1 {
-            let second = tokens[content[j + 1]]
-            if second.kind == .text, second.grade == nil, let key = lexed.pairKey(self, tokens, content[j], content[j + 1]),
+            if tokens[content[j + 1]].kind == .text, tokens[content[j + 1]].grade == nil, let key = lexed.pairKey(self, tokens, content[j], content[j + 1]),
                grammar.areaLabels[key] != nil {
                 return [content[j], content[j + 1]]
             }
@@ -835,10 +1062,16 @@ struct Tokenizer: Sendable {
     /// A short line that is wholly a grammar phrase is a heading, unless a bare grade follows
     /// it (then it is a table label).
     private func markVocabularyHeadings(_ tokens: inout [Token], _ lexed: inout LineWords) {
+        let titles = titleNeedles()
         for index in tokens.indices {
+            // (The kind is asked before the token is copied: most lines are ruled out by it or
+            // by their first byte.)
+            let kind = tokens[index].kind
+            guard kind == .text || kind == .numbered || (kind == .heading && tokens[index].headingSource == .numbered) else { continue }
+            if kind != .numbered, let byte = Self.leadingASCII(tokens[index].text),
+               !((byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)) { continue }
             let token = tokens[index]
-            guard token.kind == .text || token.kind == .numbered || (token.kind == .heading && token.headingSource == .numbered),
-                  token.grade == nil, !token.text.isEmpty, token.text.hasAtMostCharacters(120) else { continue }
+            guard token.grade == nil, !token.text.isEmpty, token.text.hasAtMostCharacters(120) else { continue }
             // A heading starts with a capital (or a number) and does not end with a full stop:
             // "recommendations." is the last word of a wrapped sentence.
             guard let first = token.text.first, first.isUppercase || first.isNumber || token.kind == .numbered,
@@ -861,7 +1094,7 @@ struct Tokenizer: Sendable {
                tokens[index + 1].text.hasAtMostCharacters(40), !tokens[index + 1].pageBreak,
                let key = lexed.pairKey(self, tokens, index, index + 1, maxWords: Self.maxHeadingWords + 8),
                isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
-               !carriesTitle(key) {
+               !carriesTitle(key, among: titles) {
                 tokens[index].kind = .heading
                 tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
                 tokens[index].text += " " + tokens[index + 1].text
@@ -877,7 +1110,7 @@ struct Tokenizer: Sendable {
             if index + 1 < tokens.count, tokens[index + 1].kind == .text, !tokens[index + 1].pageBreak,
                tokens[index + 1].text.first?.isLowercase == true { continue }
             if let key = lexed.vocabularyKey(self, tokens, index), isVocabularyHeading(key) || (token.kind == .text && isGradedHeading(key)),
-               !carriesTitle(key) {
+               !carriesTitle(key, among: titles) {
                 if let next = nextContent(tokens, after: index), tokens[next].grade == .bare { continue }
                 tokens[index].kind = .heading
                 tokens[index].headingSource = tokens[index].headingSource ?? .vocabulary
@@ -888,6 +1121,16 @@ struct Tokenizer: Sendable {
                 tokens[index].headingSource = .layout
             }
         }
+    }
+
+    /// The first byte of `text` when it is the whole first character: an ASCII byte other than
+    /// CR followed by another ASCII byte (or nothing). An ASCII letter or digit is then a
+    /// character that is upper case or a number exactly when it looks it.
+    static func leadingASCII(_ text: String) -> UInt8? {
+        var bytes = text.utf8.makeIterator()
+        guard let first = bytes.next(), first < 0x80, first != 0x0D else { return nil }
+        if let second = bytes.next(), second >= 0x80 { return nil }
+        return first
     }
 
     /// A short line in capitals, as council papers set their headings ("KEY ISSUES FOR
@@ -928,7 +1171,7 @@ struct Tokenizer: Sendable {
         var markup: [String] = []
         let words = Words(Self.stripFootnote(text, markup: &markup))
         guard words.count <= maxWords else { return nil }
-        return Self.headingKeyWords(words.words.map(\.text), maxWords: maxWords)?.joined(separator: " ")
+        return Self.headingKeyWords(words.words.map(\.text), maxWords: maxWords).map(Self.joinedKey)
     }
 
     /// The heading key of normalized words when its first word starts a key of the grammar's
@@ -936,14 +1179,26 @@ struct Tokenizer: Sendable {
     func vocabularyKey(_ normalized: [String], maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
         guard let words = Self.headingKeyWords(normalized, maxWords: maxWords),
               grammar.prefilters.mayStartHeading(words[words.startIndex]) else { return nil }
-        return words.joined(separator: " ")
+        return Self.joinedKey(words)
+    }
+
+    /// `words.joined(separator: " ")`, made in one allocation (the generic `joined` was a
+    /// tenth of the cost of the heading keys worked out for every line).
+    static func joinedKey(_ words: ArraySlice<String>) -> String {
+        var key = ""
+        key.reserveCapacity(words.reduce(words.count) { $0 + $1.utf8.count })
+        for index in words.indices {
+            if index != words.startIndex { key += " " }
+            key += words[index]
+        }
+        return key
     }
 
     /// The words of the heading key among normalized words.
     static func headingKeyWords(_ words: [String], maxWords: Int = Tokenizer.maxHeadingWords) -> ArraySlice<String>? {
         guard !words.isEmpty, words.count <= maxWords else { return nil }
         var upper = words.count
-        while upper > 0, [":", "-", "/", ",", ";"].contains(words[upper - 1]) { upper -= 1 }
+        while upper > 0, Self.isClosingPunctuation(words[upper - 1]) { upper -= 1 }
         // A closing abbreviation in brackets is not part of the name: "… Children Board (LSCB)".
         if upper > 3, words[upper - 1] == ")", words[upper - 3] == "(" { upper -= 3 }
         var lower = 0
@@ -954,10 +1209,20 @@ struct Tokenizer: Sendable {
         return lower < upper ? words[lower..<upper] : nil
     }
 
+    /// ":", "-", "/", "," or ";": punctuation that a heading key does not end with.
+    private static func isClosingPunctuation(_ word: String) -> Bool {
+        switch word {
+        case ":", "-", "/", ",", ";": return true
+        default: return false
+        }
+    }
+
     /// Whether a heading key is an area with its grade: "the experiences and progress of
     /// children who need help and protection : outstanding", "… care leavers requires
     /// improvement to be good", "… are inadequate".
     func isGradedHeading(_ key: String) -> Bool {
+        // Most keys do not end with a grade's last word: ask that of the last word alone first.
+        guard grammar.prefilters.gradePhraseLastWords.contains(String(key.lastSpaceSeparatedPiece() ?? "")) else { return false }
         let words = key.split(separator: " ")
         guard words.count >= 2, let last = words.last, grammar.prefilters.gradePhraseLastWords.contains(String(last)) else { return false }
         for length in 1...min(6, words.count - 1) {
@@ -973,10 +1238,20 @@ struct Tokenizer: Sendable {
     /// title ("Review of the effectiveness of the local safeguarding children board" on a SIF
     /// cover), not a section.
     func carriesTitle(_ key: String) -> Bool {
-        let padded = " " + key + " "
-        return grammar.frameworks.contains { framework in
-            (framework.titles + framework.serviceTitles.map(\.words)).contains { padded.containsASCII(" " + $0.joined(separator: " ") + " ") }
+        carriesTitle(key, among: titleNeedles())
+    }
+
+    /// Every framework title and service title, as `carriesTitle` looks for it (" words ").
+    private func titleNeedles() -> [String] {
+        grammar.frameworks.flatMap { framework in
+            (framework.titles + framework.serviceTitles.map(\.words)).map { " " + $0.joined(separator: " ") + " " }
         }
+    }
+
+    /// `carriesTitle` with the needles made once for all the lines of a document.
+    private func carriesTitle(_ key: String, among needles: [String]) -> Bool {
+        let padded = " " + key + " "
+        return needles.contains { padded.containsASCII($0) }
     }
 
     /// Whether a heading key is a section, service, timescale or area phrase (a section or

@@ -27,7 +27,8 @@ struct TreeBuilder: Sendable {
 
     func build(_ tokens: [Token]) -> DocumentTree {
         var state = BuildState(builder: self)
-        for token in tokens { state.consume(token) }
+        // By index: `for token in tokens` would copy every token (and retain its strings).
+        for index in tokens.indices { state.consume(tokens[index]) }
         return state.finish()
     }
 
