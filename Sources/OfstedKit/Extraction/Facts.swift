@@ -485,10 +485,50 @@ struct SearchText {
 
     /// The search form of one line, as it is appended after a space.
     static func form(of line: String) -> [UInt8] {
+        if let form = line.withUTF8Bytes(asciiForm) { return form }
         var out: [UInt8] = []
         out.reserveCapacity(line.utf8.count + 8)
         append(line, to: &out, afterSpace: true)
         return out
+    }
+
+    /// The form of an ASCII line (nearly every line), written straight into its array: what
+    /// `append` does with ASCII, without growing the array a byte at a time. Nil for any
+    /// other line.
+    private static func asciiForm(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var ampersands = 0
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if byte == 0x26 { ampersands += 1 }
+        }
+        // Only "&" grows: to " and " at most.
+        return [UInt8](unsafeUninitializedCapacity: bytes.count + 4 * ampersands) { out, written in
+            var n = 0
+            var lastWasSpace = true
+            func put(_ byte: UInt8) {
+                out[n] = byte
+                n += 1
+            }
+            for byte in bytes {
+                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                    put(byte)
+                    lastWasSpace = false
+                } else if byte >= 0x41 && byte <= 0x5A {
+                    put(byte + 32)
+                    lastWasSpace = false
+                } else if byte == 0x27 {
+                    if !lastWasSpace { put(0x27) }
+                } else if byte == 0x26 {
+                    if !lastWasSpace { put(0x20) }
+                    put(0x61); put(0x6E); put(0x64); put(0x20)
+                    lastWasSpace = true
+                } else if !lastWasSpace {
+                    put(0x20)
+                    lastWasSpace = true
+                }
+            }
+            written = n
+        }
     }
 
     /// The search form of a phrase's words (punctuation words dropped).

@@ -200,18 +200,28 @@ private struct Walker {
         case .paragraph(let paragraph):
             guard !inIgnoredSection else { return }
             // Every statement below has a grade word: a paragraph without one has none.
-            guard grammar.prefilters.gradeWords.mayContain(paragraph.text) else { return }
-            text(paragraph.text, line: paragraph.line)
+            let found = prefilter.found(in: paragraph.text)
+            guard found & prefilter.gradeWord != 0 else { return }
+            text(paragraph.text, line: paragraph.line, found: found)
             // A line that is wholly a graded statement, inside a paragraph of cover lines
             // ("Inspection date: …" / "The overall judgement is inadequate" / "There are …").
             // A statement wrapped over two lines counts too.
             if paragraph.lineStarts.count > 0 {
                 let lines = paragraph.lines
                 let numbers = [paragraph.line] + paragraph.lineNumbers
+                // Each line is scanned once: two lines joined by a space hold what each does.
+                var lineFound: [PatternPrefilter.Requirements?] = Array(repeating: nil, count: lines.count)
+                func foundIn(line offset: Int) -> PatternPrefilter.Requirements {
+                    if let known = lineFound[offset] { return known }
+                    let scanned = prefilter.found(in: lines[offset])
+                    lineFound[offset] = scanned
+                    return scanned
+                }
                 for offset in lines.indices where lines[offset].count <= 120 {
-                    if anchored(String(lines[offset]), line: numbers[offset], origin: "prose", rank: 2) { continue }
+                    if anchored(String(lines[offset]), line: numbers[offset], origin: "prose", rank: 2, found: foundIn(line: offset)) { continue }
                     if offset + 1 < lines.count, lines[offset + 1].count <= 60 {
-                        anchored(lines[offset] + " " + lines[offset + 1], line: numbers[offset], origin: "prose", rank: 2)
+                        anchored(lines[offset] + " " + lines[offset + 1], line: numbers[offset], origin: "prose", rank: 2,
+                                 found: foundIn(line: offset) | foundIn(line: offset + 1))
                     }
                 }
             }
@@ -245,12 +255,13 @@ private struct Walker {
         anchored(heading.text, line: heading.line, origin: "heading", rank: 1)
     }
 
-    mutating func text(_ text: String, line: Int, inList: Bool = false) {
-        // Both the statement and the sentences below need a grade word.
-        guard !text.isEmpty, grammar.prefilters.gradeWords.mayContain(text) else { return }
-        // Most prose grades nothing: rule it out on its bytes before cutting it up.
-        let found = prefilter.found(in: text)
-        guard Self.mayMatch(headingRequirements, found) || Self.mayMatch(proseRequirements, found) else { return }
+    /// `found` is what `text` meets of the patterns' requirements, when the caller knows.
+    mutating func text(_ text: String, line: Int, inList: Bool = false, found known: PatternPrefilter.Requirements? = nil) {
+        // Both the statement and the sentences below need a grade word, and most prose grades
+        // nothing: rule it out on its bytes before cutting it up.
+        guard !text.isEmpty else { return }
+        let found = known ?? prefilter.found(in: text)
+        guard found & prefilter.gradeWord != 0, Self.mayMatch(headingRequirements, found) || Self.mayMatch(proseRequirements, found) else { return }
         let wordCount = text.spaceSeparatedCount()
         // A short block that is wholly a graded statement is a heading in all but layout; one
         // that ends with a full stop, or is an item of a list, is a sentence and counts as prose.
@@ -262,8 +273,8 @@ private struct Walker {
         // The service named at the start of the paragraph, read when a sentence grades something.
         var paragraphService: String??
         for (index, sentence) in sentences.enumerated() {
-            guard grammar.prefilters.gradeStarts.mayContain(sentence) else { continue }
             let found = sentences.count > 1 ? prefilter.found(in: sentence) : found
+            guard found & prefilter.gradeStart != 0 else { continue }
             let mayBeAnchored = sentences.count > 1 && Self.mayMatch(headingRequirements, found)
             guard mayBeAnchored || Self.mayMatch(headlineRequirements, found) || Self.mayMatch(proseRequirements, found) else { continue }
             let words = Words(String(sentence))
@@ -307,10 +318,10 @@ private struct Walker {
 
     /// A headline statement that ends the sentence: "… The overall judgement is good."
     mutating func headline(_ words: Words, line: Int, found: PatternPrefilter.Requirements) -> Bool {
-        guard Self.mayMatch(headlineRequirements, found) else { return false }
+        guard Self.mayMatch(headlineRequirements, found), let last = words.words.last?.text else { return false }
         var memo = MatchMemo(words)
         for (pattern, requirements) in zip(headlinePatterns, headlineRequirements) {
-            for (element, required) in zip(pattern.patterns, requirements) where required & ~found == 0 {
+            for (element, required) in zip(pattern.patterns, requirements) where required & ~found == 0 && mayEnd(element, with: last) {
                 for start in 0..<words.count {
                     guard let (bindings, end) = headingMatcher.matchPrefix(element, words, at: start, memo: &memo), end == words.count,
                           let grade = bindings.grade, let area = pattern.area else { continue }
@@ -324,15 +335,25 @@ private struct Walker {
         return false
     }
 
-    /// Matches heading-origin patterns against the whole of `text`. `found` is what `text` meets of the patterns' requirements, when the caller knows.
+    /// Whether a match of `pattern` may end with the word `last` (a necessary condition): its
+    /// last element, when that is a word or a grade, says which words it ends with.
+    func mayEnd(_ pattern: Pattern, with last: String) -> Bool {
+        switch pattern.elements.last {
+        case .word(let word): return last == word
+        case .slot(.grade): return grammar.prefilters.gradePhraseLastWords.contains(last)
+        default: return true
+        }
+    }
+
+    /// Matches heading-origin patterns against the whole of `text`. `found` is what `text`
+    /// meets of the patterns' requirements, when the caller knows.
     @discardableResult
     mutating func anchored(_ text: String, line: Int, origin: String, rank: Int, words lexed: Words? = nil,
                            found known: PatternPrefilter.Requirements? = nil) -> Bool {
-        guard grammar.prefilters.gradeWords.mayContain(text) else { return false }
         // Trimming below only removes words (or digits from the end of one), so what the whole
         // text lacks the trimmed text lacks too.
         let found = known ?? prefilter.found(in: text)
-        guard Self.mayMatch(headingRequirements, found) else { return false }
+        guard found & prefilter.gradeWord != 0, Self.mayMatch(headingRequirements, found) else { return false }
         var markup: [String] = []
         var trimmed = Substring(Tokenizer.stripFootnote(text, markup: &markup))
         while let last = trimmed.last, ":;,-–".contains(last) || last == " " { trimmed = trimmed.dropLast() }

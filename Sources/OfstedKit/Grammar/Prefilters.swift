@@ -120,6 +120,12 @@ struct PatternPrefilter: Sendable {
     /// The bit of each literal word and of each slot that has one.
     private var literalBits: [String: Requirements] = [:]
     private var slotBits: [Pattern.Slot: Requirements] = [:]
+    /// Bits every text sets (a word no byte test can see).
+    private var always: Requirements = 0
+    /// Set when the text may hold a word a grade starts with (`Prefilters.gradeStarts`), and
+    /// that or "grade" (`Prefilters.gradeWords`): the same tests, in the same pass.
+    private(set) var gradeStart: Requirements = 0
+    private(set) var gradeWord: Requirements = 0
 
     /// Indexes the requirements of `patterns`, with the aliases of their slots from `vocabulary`.
     init(patterns: [Pattern], vocabulary: Vocabulary) {
@@ -129,6 +135,12 @@ struct PatternPrefilter: Sendable {
             defer { next += 1 }
             return 1 << Requirements(next)
         }
+        gradeStart = newBit()!
+        gradeWord = newBit()!
+        for word in vocabulary.grades.firstWords + ["grade"] {
+            let bit = word == "grade" ? gradeWord : gradeStart | gradeWord
+            if !heads.insert(word, mask: bit) { always |= bit }
+        }
         // Slots first: each stands for many patterns, so it keeps a bit when there are too many words.
         for case .slot(let slot) in patterns.flatMap(\.elements) {
             guard slotBits[slot] == nil, let aliases = Self.aliases(of: slot, vocabulary),
@@ -136,8 +148,10 @@ struct PatternPrefilter: Sendable {
             slotBits[slot] = bit
             for alias in aliases { heads.insert(Self.rarestWord(alias)!, mask: bit) }
         }
+        // Words of one to three letters ("the", "is", "as") are in nearly every sentence: not
+        // worth a bit, nor the time to look for them.
         for case .word(let word) in patterns.flatMap(\.elements) {
-            guard literalBits[word] == nil, WordHeads.head(of: word) != nil, let bit = newBit() else { continue }
+            guard literalBits[word] == nil, let head = WordHeads.head(of: word), head.count >= 4, let bit = newBit() else { continue }
             literalBits[word] = bit
             heads.insert(word, mask: bit)
         }
@@ -180,7 +194,7 @@ struct PatternPrefilter: Sendable {
 
     /// The requirements `text` may meet.
     func found<S: StringProtocol>(in text: S) -> Requirements {
-        text.utf8.withContiguousBytes { heads.scan($0, capitalized: false, stopOnAny: false) }
+        always | text.utf8.withContiguousBytes { heads.scan($0, capitalized: false, stopOnAny: false) }
     }
 }
 
@@ -255,15 +269,15 @@ struct WordHeads: Sendable {
         var i = 0
         while i < count {
             let byte = text[i]
-            let isUpper = byte >= 0x41 && byte <= 0x5A
-            let lower = isUpper ? byte | 0x20 : byte
-            guard Self.isAlphanumeric(lower) else {
+            guard Self.isAlphanumericInAnyCase(byte) else {
                 i += 1
                 continue
             }
+            let isUpper = byte >= 0x41 && byte <= 0x5A
+            let lower = isUpper ? byte | 0x20 : byte
             // A run starts at i: compare the heads with its first byte, then skip it.
             var end = i + 1
-            while end < count, Self.isAlphanumeric(Self.lowercased(text[end])) { end += 1 }
+            while end < count, Self.isAlphanumericInAnyCase(text[end]) { end += 1 }
             if !capitalized || isUpper {
                 for entry in buckets[Int(lower)]..<buckets[Int(lower) + 1] {
                     let start = offsets[entry], length = offsets[entry + 1] - start
@@ -281,6 +295,13 @@ struct WordHeads: Sendable {
 
     @inline(__always)
     private static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    /// ASCII letters and digits, tested without branches: setting bit 5 maps A-Z onto a-z and
+    /// no other byte onto them.
+    @inline(__always)
+    private static func isAlphanumericInAnyCase(_ byte: UInt8) -> Bool {
+        ((byte | 0x20) &- 0x61) < 26 || (byte &- 0x30) < 10
+    }
 
     /// Lower-case ASCII letters and digits (what a normalized word's ASCII is made of).
     @inline(__always)
