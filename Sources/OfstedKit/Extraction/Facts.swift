@@ -460,9 +460,11 @@ private struct ProseFacts {
 /// Text lowercased to letters, digits and apostrophes with single spaces, for phrase search.
 struct SearchText {
     private let bytes: [UInt8]
-    /// The offset of the space before each word, by the word's first byte: a phrase is looked
-    /// for only where a word starts with its first letter.
-    private let wordStarts: [[Int32]]
+    /// The offset of the space before each word, grouped by the word's first byte (the group
+    /// of byte `b` is `wordStarts[groups[b]..<groups[b + 1]]`, in text order): a phrase is
+    /// looked for only where a word starts with its first letter.
+    private let wordStarts: [Int32]
+    private let groups: [Int]
 
     init(_ lines: [String]) {
         self.init(forms: lines.map(SearchText.form(of:)))
@@ -478,9 +480,20 @@ struct SearchText {
             out.append(0x20)
         }
         bytes = out
-        var starts = [[Int32]](repeating: [], count: 256)
-        for i in 0..<max(0, out.count - 1) where out[i] == 0x20 { starts[Int(out[i + 1])].append(Int32(i)) }
-        wordStarts = starts
+        // A counting sort into one array: count each group, then place the offsets.
+        var groups = [Int](repeating: 0, count: 257)
+        for i in 0..<max(0, out.count - 1) where out[i] == 0x20 { groups[Int(out[i + 1]) + 1] += 1 }
+        for byte in 0..<256 { groups[byte + 1] += groups[byte] }
+        var next = groups
+        wordStarts = [Int32](unsafeUninitializedCapacity: groups[256]) { starts, written in
+            for i in 0..<max(0, out.count - 1) where out[i] == 0x20 {
+                let group = Int(out[i + 1])
+                starts[next[group]] = Int32(i)
+                next[group] += 1
+            }
+            written = groups[256]
+        }
+        self.groups = groups
     }
 
     /// The search form of one line, as it is appended after a space.
@@ -592,7 +605,8 @@ struct SearchText {
         return bytes.withUnsafeBufferPointer { haystack in
             phrase.withUnsafeBufferPointer { needle in
                 let last = haystack.count - needle.count
-                for start in wordStarts[Int(needle[1])] {
+                let group = Int(needle[1])
+                for start in wordStarts[groups[group]..<groups[group + 1]] {
                     let i = Int(start)
                     guard i <= last else { break }
                     var j = 2
