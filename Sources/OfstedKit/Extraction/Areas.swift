@@ -50,7 +50,12 @@ struct AreaExtractor: Sendable {
     }
 
     static func normalized(_ text: String) -> String {
-        Words.normalize(text).filter { $0.unicodeScalars.first?.isWordCharacter == true }.joined(separator: " ")
+        normalizedWords(text).joined(separator: " ")
+    }
+
+    /// The words of `normalized(text)`, which are its pieces between spaces.
+    static func normalizedWords(_ text: String) -> [String] {
+        Words.normalize(text).filter { $0.unicodeScalars.first?.isWordCharacter == true }
     }
 
     // MARK: Themes

@@ -23,7 +23,8 @@ struct Prefilters: Sendable {
     var improvementNouns = WordPrefilter(words: [])
     /// What the heading and prose judgement patterns need, to rule text out before lexing it.
     var judgementPatterns = PatternPrefilter(patterns: [], vocabulary: Vocabulary())
-    /// A word every reference pattern ("Area for Improvement 8") needs.
+    /// The rarest word each reference pattern ("Area for Improvement 8") needs: "improvement"
+    /// rules out far more text than "area".
     var references = WordPrefilter(words: [])
     /// The first words of the authorities' names, written with a capital.
     var authorityNames = WordPrefilter(words: [])
@@ -63,8 +64,8 @@ struct Prefilters: Sendable {
         judgementPatterns = PatternPrefilter(patterns: grammar.patterns(.heading).flatMap(\.patterns)
                                                  + grammar.patterns(.prose).flatMap(\.patterns),
                                              vocabulary: grammar.vocabulary)
-        let required = grammar.referencePatterns.map(\.requiredWords)
-        references = required.contains(where: \.isEmpty) ? .anyText : WordPrefilter(words: required.map { $0[0] })
+        let required = grammar.referencePatterns.map { PatternPrefilter.rarestWord($0.requiredWords) }
+        references = required.contains(nil) ? .anyText : WordPrefilter(words: required.compactMap { $0 })
         authorityNames = WordPrefilter(words: grammar.authorities.index.firstWords, capitalized: true)
         if let inspection = grammar.facts["inspection-dates"] { inspectionNearWords = WordPrefilter(words: inspection.near) }
         if let published = grammar.facts["published"] { publicationLeads = WordPrefilter(words: published.leads.map { $0.first ?? "" }) }
