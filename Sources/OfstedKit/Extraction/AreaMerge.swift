@@ -31,20 +31,42 @@ struct AreaMerger {
     let candidates: [AreaExtractor.Candidate]
     let keys: [Key]
 
+    /// A word pair, numbered by occurrence in its text so that a set intersection counts
+    /// repeats as Dice does.
+    private struct Gram: Hashable {
+        var first: Int
+        var second: Int
+        var occurrence = 0
+    }
+
     init(_ candidates: [AreaExtractor.Candidate]) {
         self.candidates = candidates
-        var ids: [String: Int] = [:]
+        // A word pair is the ids of its two words (the second -1 for a text of one word, which
+        // `Similarity.bigrams` gives as its only "pair"): the same pairs as the bigram strings,
+        // hashed as integers instead of built and hashed as strings.
+        var wordIDs: [String: Int] = [:]
+        var ids: [Gram: Int] = [:]
         var frequency: [Int] = []
         var pairLists: [[Int]] = []
         var texts: [String] = []
         for candidate in candidates {
-            let text = AreaExtractor.normalized(candidate.text)
-            var seen: [String: Int] = [:]
+            let words = AreaExtractor.normalizedWords(candidate.text)
+            let text = words.joined(separator: " ")
+            let numbers = words.map { word in
+                if let id = wordIDs[word] { return id }
+                wordIDs[word] = wordIDs.count
+                return wordIDs.count - 1
+            }
+            var grams: [Gram] = []
+            if numbers.count == 1 { grams = [Gram(first: numbers[0], second: -1)] }
+            for i in numbers.indices.dropLast() { grams.append(Gram(first: numbers[i], second: numbers[i + 1])) }
+            var seen: [Gram: Int] = [:]
             var pairs: [Int] = []
-            for gram in text.isEmpty ? [] : Similarity.bigrams(text) {
+            for gram in grams {
                 let occurrence = seen[gram, default: 0]
                 seen[gram] = occurrence + 1
-                let name = occurrence == 0 ? gram : gram + "\u{0}\(occurrence)"
+                var name = gram
+                name.occurrence = occurrence
                 let id: Int
                 if let known = ids[name] {
                     id = known

@@ -50,7 +50,12 @@ struct AreaExtractor: Sendable {
     }
 
     static func normalized(_ text: String) -> String {
-        Words.normalize(text).filter { $0.unicodeScalars.first?.isWordCharacter == true }.joined(separator: " ")
+        normalizedWords(text).joined(separator: " ")
+    }
+
+    /// The words of `normalized(text)`, which are its pieces between spaces.
+    static func normalizedWords(_ text: String) -> [String] {
+        Words.normalize(text).filter { $0.unicodeScalars.first?.isWordCharacter == true }
     }
 
     // MARK: Themes
@@ -280,7 +285,7 @@ private struct AreaWalker {
         pending = nil
         if !Self.isTopicLabel(paragraph.text) { runOn = nil }
         guard let frame = top, frame.improvements, !frame.consumed, !Self.isTopicLabel(paragraph.text),
-              paragraph.text.split(separator: " ").count <= 150,
+              paragraph.text.spaceSeparatedCount() <= 150,
               !CountChecker.statesCount(paragraph.text, grammar: grammar) else { return }
         let area = candidate(paragraph.text, number: nil, status: nil, line: paragraph.line, endLine: paragraph.endLine,
                              introducer: nil, isQuote: false)
@@ -357,7 +362,7 @@ private struct AreaWalker {
     /// outcomes for looked after children").
     static func isTopicLabel(_ text: String) -> Bool {
         guard let last = text.last, !".:;,".contains(last) else { return false }
-        return text.split(separator: " ").count <= 8
+        return text.spaceSeparatedCount() <= 8
     }
 
     /// Marks the current improvement section, and any it sits in, as having given its list.
@@ -372,7 +377,7 @@ private struct AreaWalker {
         let headerColumn = header.firstIndex { grammar.mentionsImprovements(Words($0)) }
         let numbered = table.rows.filter { row in
             guard let first = row.cells.first(where: { !$0.isEmpty }), let n = Int(first), n > 0, n < 200 else { return false }
-            return row.cells.contains { $0.split(separator: " ").count >= 5 }
+            return row.cells.contains { $0.spaceSeparatedCount() >= 5 }
         }
         guard numbered.count >= 2, headerColumn != nil || (top?.improvements == true && !(top?.consumed ?? true)) || pending != nil else { return }
         let introducer = pending

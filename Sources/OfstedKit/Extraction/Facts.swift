@@ -460,9 +460,11 @@ private struct ProseFacts {
 /// Text lowercased to letters, digits and apostrophes with single spaces, for phrase search.
 struct SearchText {
     private let bytes: [UInt8]
-    /// The offset of the space before each word, by the word's first byte: a phrase is looked
-    /// for only where a word starts with its first letter.
-    private let wordStarts: [[Int32]]
+    /// The offset of the space before each word, grouped by the word's first byte (the group
+    /// of byte `b` is `wordStarts[groups[b]..<groups[b + 1]]`, in text order): a phrase is
+    /// looked for only where a word starts with its first letter.
+    private let wordStarts: [Int32]
+    private let groups: [Int]
 
     init(_ lines: [String]) {
         self.init(forms: lines.map(SearchText.form(of:)))
@@ -478,17 +480,68 @@ struct SearchText {
             out.append(0x20)
         }
         bytes = out
-        var starts = [[Int32]](repeating: [], count: 256)
-        for i in 0..<max(0, out.count - 1) where out[i] == 0x20 { starts[Int(out[i + 1])].append(Int32(i)) }
-        wordStarts = starts
+        // A counting sort into one array: count each group, then place the offsets.
+        var groups = [Int](repeating: 0, count: 257)
+        for i in 0..<max(0, out.count - 1) where out[i] == 0x20 { groups[Int(out[i + 1]) + 1] += 1 }
+        for byte in 0..<256 { groups[byte + 1] += groups[byte] }
+        var next = groups
+        wordStarts = [Int32](unsafeUninitializedCapacity: groups[256]) { starts, written in
+            for i in 0..<max(0, out.count - 1) where out[i] == 0x20 {
+                let group = Int(out[i + 1])
+                starts[next[group]] = Int32(i)
+                next[group] += 1
+            }
+            written = groups[256]
+        }
+        self.groups = groups
     }
 
     /// The search form of one line, as it is appended after a space.
     static func form(of line: String) -> [UInt8] {
+        if let form = line.withUTF8Bytes(asciiForm) { return form }
         var out: [UInt8] = []
         out.reserveCapacity(line.utf8.count + 8)
         append(line, to: &out, afterSpace: true)
         return out
+    }
+
+    /// The form of an ASCII line (nearly every line), written straight into its array: what
+    /// `append` does with ASCII, without growing the array a byte at a time. Nil for any
+    /// other line.
+    private static func asciiForm(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var ampersands = 0
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            if byte == 0x26 { ampersands += 1 }
+        }
+        // Only "&" grows: to " and " at most.
+        return [UInt8](unsafeUninitializedCapacity: bytes.count + 4 * ampersands) { out, written in
+            var n = 0
+            var lastWasSpace = true
+            func put(_ byte: UInt8) {
+                out[n] = byte
+                n += 1
+            }
+            for byte in bytes {
+                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                    put(byte)
+                    lastWasSpace = false
+                } else if byte >= 0x41 && byte <= 0x5A {
+                    put(byte + 32)
+                    lastWasSpace = false
+                } else if byte == 0x27 {
+                    if !lastWasSpace { put(0x27) }
+                } else if byte == 0x26 {
+                    if !lastWasSpace { put(0x20) }
+                    put(0x61); put(0x6E); put(0x64); put(0x20)
+                    lastWasSpace = true
+                } else if !lastWasSpace {
+                    put(0x20)
+                    lastWasSpace = true
+                }
+            }
+            written = n
+        }
     }
 
     /// The search form of a phrase's words (punctuation words dropped).
@@ -552,7 +605,8 @@ struct SearchText {
         return bytes.withUnsafeBufferPointer { haystack in
             phrase.withUnsafeBufferPointer { needle in
                 let last = haystack.count - needle.count
-                for start in wordStarts[Int(needle[1])] {
+                let group = Int(needle[1])
+                for start in wordStarts[groups[group]..<groups[group + 1]] {
                     let i = Int(start)
                     guard i <= last else { break }
                     var j = 2

@@ -139,6 +139,12 @@ private struct Walker {
     /// Heading patterns that name their own area (headline statements): also found at the end
     /// of a longer sentence ("Inspection date: … The overall judgement is good.").
     let headlinePatterns: [JudgementPattern]
+    /// What each of the patterns above needs (see `PatternPrefilter`), by pattern and match line:
+    /// a text that lacks it is not lexed for them.
+    let prefilter: PatternPrefilter
+    let headingRequirements: [[PatternPrefilter.Requirements]]
+    let proseRequirements: [[PatternPrefilter.Requirements]]
+    let headlineRequirements: [[PatternPrefilter.Requirements]]
     /// The meanings of the headings enclosing the current position.
     var stack: [HeadingMeaning] = []
     /// Whether a heading has named one of the framework's services yet.
@@ -156,11 +162,20 @@ private struct Walker {
         headingPatterns = grammar.patterns(.heading).filter { $0.kinds?.contains(facts.kind) ?? true }
         prosePatterns = grammar.patterns(.prose).filter { $0.kinds?.contains(facts.kind) ?? true }
         headlinePatterns = headingPatterns.filter { $0.area != nil }
+        prefilter = grammar.prefilters.judgementPatterns
+        headingRequirements = headingPatterns.map { [prefilter] in $0.patterns.map(prefilter.requirements(of:)) }
+        proseRequirements = prosePatterns.map { [prefilter] in $0.patterns.map(prefilter.requirements(of:)) }
+        headlineRequirements = headlinePatterns.map { [prefilter] in $0.patterns.map(prefilter.requirements(of:)) }
         if let framework, framework.services.count > 1 {
             laterServiceHeading = facts.servicesWithHeadings.contains { $0 != framework.services[0] && framework.services.contains($0) }
         } else {
             laterServiceHeading = false
         }
+    }
+
+    /// Whether one of the patterns whose requirements these are may match a text that meets `found`.
+    static func mayMatch(_ requirements: [[PatternPrefilter.Requirements]], _ found: PatternPrefilter.Requirements) -> Bool {
+        requirements.contains { $0.contains { $0 & ~found == 0 } }
     }
 
     /// Inside the contents, the grade legend, or an account of earlier inspections.
@@ -185,18 +200,28 @@ private struct Walker {
         case .paragraph(let paragraph):
             guard !inIgnoredSection else { return }
             // Every statement below has a grade word: a paragraph without one has none.
-            guard grammar.prefilters.gradeWords.mayContain(paragraph.text) else { return }
-            text(paragraph.text, line: paragraph.line)
+            let found = prefilter.found(in: paragraph.text)
+            guard found & prefilter.gradeWord != 0 else { return }
+            text(paragraph.text, line: paragraph.line, found: found)
             // A line that is wholly a graded statement, inside a paragraph of cover lines
             // ("Inspection date: …" / "The overall judgement is inadequate" / "There are …").
             // A statement wrapped over two lines counts too.
             if paragraph.lineStarts.count > 0 {
                 let lines = paragraph.lines
                 let numbers = [paragraph.line] + paragraph.lineNumbers
+                // Each line is scanned once: two lines joined by a space hold what each does.
+                var lineFound: [PatternPrefilter.Requirements?] = Array(repeating: nil, count: lines.count)
+                func foundIn(line offset: Int) -> PatternPrefilter.Requirements {
+                    if let known = lineFound[offset] { return known }
+                    let scanned = prefilter.found(in: lines[offset])
+                    lineFound[offset] = scanned
+                    return scanned
+                }
                 for offset in lines.indices where lines[offset].count <= 120 {
-                    if anchored(String(lines[offset]), line: numbers[offset], origin: "prose", rank: 2) { continue }
+                    if anchored(String(lines[offset]), line: numbers[offset], origin: "prose", rank: 2, found: foundIn(line: offset)) { continue }
                     if offset + 1 < lines.count, lines[offset + 1].count <= 60 {
-                        anchored(lines[offset] + " " + lines[offset + 1], line: numbers[offset], origin: "prose", rank: 2)
+                        anchored(lines[offset] + " " + lines[offset + 1], line: numbers[offset], origin: "prose", rank: 2,
+                                 found: foundIn(line: offset) | foundIn(line: offset + 1))
                     }
                 }
             }
@@ -230,30 +255,39 @@ private struct Walker {
         anchored(heading.text, line: heading.line, origin: "heading", rank: 1)
     }
 
-    mutating func text(_ text: String, line: Int, inList: Bool = false) {
-        // Both the statement and the sentences below need a grade word.
-        guard !text.isEmpty, grammar.prefilters.gradeWords.mayContain(text) else { return }
+    /// `found` is what `text` meets of the patterns' requirements, when the caller knows.
+    mutating func text(_ text: String, line: Int, inList: Bool = false, found known: PatternPrefilter.Requirements? = nil) {
+        // Both the statement and the sentences below need a grade word, and most prose grades
+        // nothing: rule it out on its bytes before cutting it up.
+        guard !text.isEmpty else { return }
+        let found = known ?? prefilter.found(in: text)
+        guard found & prefilter.gradeWord != 0, Self.mayMatch(headingRequirements, found) || Self.mayMatch(proseRequirements, found) else { return }
         let wordCount = text.spaceSeparatedCount()
         // A short block that is wholly a graded statement is a heading in all but layout; one
         // that ends with a full stop, or is an item of a list, is a sentence and counts as prose.
         let sentenceLike = text.hasSuffix(".") || inList
-        if wordCount <= 40, anchored(text, line: line, origin: sentenceLike ? "prose" : "heading", rank: sentenceLike ? 2 : 1) { return }
+        if wordCount <= 40, anchored(text, line: line, origin: sentenceLike ? "prose" : "heading", rank: sentenceLike ? 2 : 1, found: found) {
+            return
+        }
         let sentences = Sentences.split(text)
         // The service named at the start of the paragraph, read when a sentence grades something.
         var paragraphService: String??
         for (index, sentence) in sentences.enumerated() {
-            guard grammar.prefilters.gradeStarts.mayContain(sentence) else { continue }
+            let found = sentences.count > 1 ? prefilter.found(in: sentence) : found
+            guard found & prefilter.gradeStart != 0 else { continue }
+            let mayBeAnchored = sentences.count > 1 && Self.mayMatch(headingRequirements, found)
+            guard mayBeAnchored || Self.mayMatch(headlineRequirements, found) || Self.mayMatch(proseRequirements, found) else { continue }
             let words = Words(String(sentence))
             guard words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) }) else { continue }
             if paragraphService == nil {
                 paragraphService = leadingService(index == 0 ? words : Words(String(sentences[0])))
             }
-            if sentences.count > 1, anchored(String(sentence), line: line, origin: "prose", rank: 2, words: words) { continue }
-            if headline(words, line: line) { continue }
+            if mayBeAnchored, anchored(String(sentence), line: line, origin: "prose", rank: 2, words: words, found: found) { continue }
+            if headline(words, line: line, found: found) { continue }
             let sentenceService = grammar.singleService(in: words, allowed: framework?.services) ?? paragraphService ?? nil
             var memo = MatchMemo(words)
-            for pattern in prosePatterns {
-                for element in pattern.patterns {
+            for (pattern, requirements) in zip(prosePatterns, proseRequirements) {
+                for (element, required) in zip(pattern.patterns, requirements) where required & ~found == 0 {
                     for (bindings, _) in proseMatcher.search(element, words, memo: &memo) {
                         guard let grade = bindings.grade else { continue }
                         let gradeText = words.text(grade.range)
@@ -283,10 +317,11 @@ private struct Walker {
     }
 
     /// A headline statement that ends the sentence: "… The overall judgement is good."
-    mutating func headline(_ words: Words, line: Int) -> Bool {
+    mutating func headline(_ words: Words, line: Int, found: PatternPrefilter.Requirements) -> Bool {
+        guard Self.mayMatch(headlineRequirements, found), let last = words.words.last?.text else { return false }
         var memo = MatchMemo(words)
-        for pattern in headlinePatterns {
-            for element in pattern.patterns {
+        for (pattern, requirements) in zip(headlinePatterns, headlineRequirements) {
+            for (element, required) in zip(pattern.patterns, requirements) where required & ~found == 0 && mayEnd(element, with: last) {
                 for start in 0..<words.count {
                     guard let (bindings, end) = headingMatcher.matchPrefix(element, words, at: start, memo: &memo), end == words.count,
                           let grade = bindings.grade, let area = pattern.area else { continue }
@@ -300,10 +335,25 @@ private struct Walker {
         return false
     }
 
-    /// Matches heading-origin patterns against the whole of `text`.
+    /// Whether a match of `pattern` may end with the word `last` (a necessary condition): its
+    /// last element, when that is a word or a grade, says which words it ends with.
+    func mayEnd(_ pattern: Pattern, with last: String) -> Bool {
+        switch pattern.elements.last {
+        case .word(let word): return last == word
+        case .slot(.grade): return grammar.prefilters.gradePhraseLastWords.contains(last)
+        default: return true
+        }
+    }
+
+    /// Matches heading-origin patterns against the whole of `text`. `found` is what `text`
+    /// meets of the patterns' requirements, when the caller knows.
     @discardableResult
-    mutating func anchored(_ text: String, line: Int, origin: String, rank: Int, words lexed: Words? = nil) -> Bool {
-        guard grammar.prefilters.gradeWords.mayContain(text) else { return false }
+    mutating func anchored(_ text: String, line: Int, origin: String, rank: Int, words lexed: Words? = nil,
+                           found known: PatternPrefilter.Requirements? = nil) -> Bool {
+        // Trimming below only removes words (or digits from the end of one), so what the whole
+        // text lacks the trimmed text lacks too.
+        let found = known ?? prefilter.found(in: text)
+        guard found & prefilter.gradeWord != 0, Self.mayMatch(headingRequirements, found) else { return false }
         var markup: [String] = []
         var trimmed = Substring(Tokenizer.stripFootnote(text, markup: &markup))
         while let last = trimmed.last, ":;,-–".contains(last) || last == " " { trimmed = trimmed.dropLast() }
@@ -312,8 +362,8 @@ private struct Walker {
         guard words.count > 1, words.count <= 48,
               words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) || $0.text == "grade" }) else { return false }
         var memo = MatchMemo(words)
-        for pattern in headingPatterns {
-            for element in pattern.patterns {
+        for (pattern, requirements) in zip(headingPatterns, headingRequirements) {
+            for (element, required) in zip(pattern.patterns, requirements) where required & ~found == 0 {
                 guard let bindings = headingMatcher.matchWhole(element, words, memo: &memo) else { continue }
                 if let required = pattern.service, let named = bindings.service?.id, named != required { continue }
                 var gradeID = bindings.grade?.id

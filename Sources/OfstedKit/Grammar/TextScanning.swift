@@ -105,6 +105,8 @@ struct ASCIINeedles {
     /// those with a "k" (the Kelvin sign lowercases to it).
     private var always: [Int] = []
     private var withK: [Int] = []
+    /// Whether some needle starts with the byte (either case): every other byte is passed over.
+    private var isFirstByte = [Bool](repeating: false, count: 256)
 
     init(_ needles: [String]) {
         self.needles = needles.map { Array($0.utf8) }
@@ -114,6 +116,8 @@ struct ASCIINeedles {
                 continue
             }
             byFirstByte[Int(first)].append(n)
+            isFirstByte[Int(first)] = true
+            if first >= 0x61 && first <= 0x7A { isFirstByte[Int(first - 0x20)] = true }
             if needle.contains(0x6B) { withK.append(n) }
         }
     }
@@ -123,7 +127,7 @@ struct ASCIINeedles {
         for n in always { found[n] = true }
         if !withK.isEmpty, haystack.contains(where: { $0 >= 0x80 }) { for n in withK { found[n] = true } }
         let count = haystack.count
-        for i in 0..<count {
+        for i in 0..<count where isFirstByte[Int(haystack[i])] {
             var byte = haystack[i]
             if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
             for n in byFirstByte[Int(byte)] where !found[n] && i + needles[n].count <= count {
