@@ -52,6 +52,8 @@ public struct Grammar: Sendable {
     var comparison = ComparisonRules()
     /// Lookups derived from the vocabulary above when the grammar loads.
     var prefilters = Prefilters()
+    /// Compiled forms every document needs, worked out when the grammar loads.
+    var tables = GrammarTables()
 
     /// Loads the rule files in `directory`.
     public static func load(from directory: URL) throws(GrammarError) -> Grammar {
@@ -81,6 +83,7 @@ public struct Grammar: Sendable {
         var grammar = try GrammarLoader(files: files, directory: directory).load()
         grammar.comparison = try ComparisonRules.load(files: files, directory: directory, grammar: grammar)
         grammar.prefilters = Prefilters(grammar)
+        grammar.tables = GrammarTables(grammar)
         return grammar
     }
 

@@ -42,9 +42,11 @@ struct FactExtractor: Sendable {
         facts.framework = framework(cover: coverText, body: bodyText)
         if let definition = grammar.framework(facts.framework) {
             facts.defaultService = definition.defaultService
-            let hasTitle = definition.titles.contains { coverText.contains(SearchText.key($0)) }
-            if !hasTitle, let only = definition.serviceTitles.first(where: { coverText.contains(SearchText.key($0.words)) }) {
-                facts.defaultService = only.service
+            if let keys = grammar.tables.frameworkKeys.first(where: { $0.id == facts.framework }) {
+                let hasTitle = keys.titles.contains { coverText.contains($0) }
+                if !hasTitle, let only = keys.serviceTitles.first(where: { coverText.contains($0.key) }) {
+                    facts.defaultService = only.service
+                }
             }
         }
         facts.title = title(cover: cover, framework: facts.kind == .councilReport ? "unknown" : facts.framework)
@@ -98,15 +100,12 @@ struct FactExtractor: Sendable {
     /// counts for the kind that carries `framework-title:`.
     private func kind(cover: SearchText, body: SearchText, frameworkOnCover: Bool) -> DocumentKind {
         var best: (DocumentKind, Int) = (.unknown, 0)
-        for signals in grammar.kindSignals {
+        for signals in grammar.tables.kindKeys {
             var score = frameworkOnCover ? signals.frameworkTitleWeight : 0
-            var seen: Set<[UInt8]> = []
             for signal in signals.signals {
-                let phrase = SearchText.key(signal.words)
-                guard seen.insert(phrase).inserted else { continue }
-                if cover.contains(phrase) {
+                if cover.contains(signal.key) {
                     score += signal.weight * 3
-                } else if !signal.coverOnly, body.contains(phrase) {
+                } else if !signal.coverOnly, body.contains(signal.key) {
                     score += signal.weight
                 }
             }
@@ -117,18 +116,17 @@ struct FactExtractor: Sendable {
 
     /// Whether a framework's title is on the cover.
     private func frameworkTitleOnCover(_ cover: SearchText) -> Bool {
-        grammar.frameworks.contains { ($0.titles + $0.serviceTitles.map(\.words)).contains { cover.contains(SearchText.key($0)) } }
+        grammar.tables.frameworkKeys.contains { $0.allTitles.contains { cover.contains($0) } }
     }
 
     private func framework(cover: SearchText, body: SearchText) -> String {
         var best: (String, Int) = ("unknown", 0)
-        for framework in grammar.frameworks {
+        for framework in grammar.tables.frameworkKeys {
             var score = 0
-            for title in framework.titles + framework.serviceTitles.map(\.words) {
-                let phrase = SearchText.key(title)
+            for phrase in framework.allTitles {
                 if cover.contains(phrase) { score += 10 } else if body.contains(phrase) { score += 3 }
             }
-            for signal in framework.signals where body.contains(SearchText.key(signal)) { score += 2 }
+            for signal in framework.signals where body.contains(signal) { score += 2 }
             if score > best.1 { best = (framework.id, score) }
         }
         return best.0
@@ -264,8 +262,8 @@ private struct LabelledFacts {
         self.grammar = grammar
         self.source = source
         self.tokens = tokens
-        let words = Array(Set(grammar.facts.values.flatMap { $0.labels.map { $0.first ?? "" } })).sorted()
-        let needles = ASCIINeedles(words)
+        let words = grammar.tables.factLabelWords
+        let needles = grammar.tables.factLabelNeedles
         var lineMayHold: [Int: [Bool]] = [:]
         var contentIndex = 0
         source.utf8.withUnsafeBufferPointer { buffer in
@@ -282,7 +280,7 @@ private struct LabelledFacts {
         self.lineMayHold = lineMayHold
     }
 
-    private var allLabels: [[String]] { grammar.facts.values.flatMap(\.labels) }
+    private var allLabels: [[String]] { grammar.tables.factLabels }
 
     /// The label's value words: from after the label (and its colon) to the next label on the line.
     private func valueRange(_ words: Words, label: [String], coverLine: Bool) -> Range<Int>? {

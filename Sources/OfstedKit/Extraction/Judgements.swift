@@ -77,14 +77,9 @@ struct JudgementExtractor: Sendable {
 
     /// Judgements in the framework's order of services and areas, unknown ones after in document order.
     private func sortedByFramework(_ judgements: [Judgement]) -> [Judgement] {
-        let serviceOrder = Dictionary(grammar.services.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let areaOrder = Dictionary(grammar.areas.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var frameworkOrder: [String: Int] = [:]
-        if let framework = grammar.framework(facts.framework) {
-            for (index, judged) in framework.judges.enumerated() where frameworkOrder[judged.service + "/" + judged.area] == nil {
-                frameworkOrder[judged.service + "/" + judged.area] = index
-            }
-        }
+        let serviceOrder = grammar.tables.serviceOrder
+        let areaOrder = grammar.tables.areaOrder
+        let frameworkOrder = grammar.framework(facts.framework).flatMap { grammar.tables.judgedOrder[$0.id] } ?? [:]
         return judgements.enumerated().sorted { a, b in
             let ka = frameworkOrder[a.element.service + "/" + a.element.area] ?? Int.max
             let kb = frameworkOrder[b.element.service + "/" + b.element.area] ?? Int.max
@@ -158,14 +153,15 @@ private struct Walker {
         framework = grammar.framework(facts.framework)
         headingMatcher = grammar.matcher(allServiceAliases: true)
         proseMatcher = grammar.matcher(allServiceAliases: false)
-        gradeCells = grammar.patterns(.grade).flatMap(\.patterns)
-        headingPatterns = grammar.patterns(.heading).filter { $0.kinds?.contains(facts.kind) ?? true }
-        prosePatterns = grammar.patterns(.prose).filter { $0.kinds?.contains(facts.kind) ?? true }
-        headlinePatterns = headingPatterns.filter { $0.area != nil }
+        gradeCells = grammar.tables.gradeCells
+        let patterns = grammar.tables.patternsByKind[facts.kind]!
+        headingPatterns = patterns.heading
+        prosePatterns = patterns.prose
+        headlinePatterns = patterns.headline
         prefilter = grammar.prefilters.judgementPatterns
-        headingRequirements = headingPatterns.map { [prefilter] in $0.patterns.map(prefilter.requirements(of:)) }
-        proseRequirements = prosePatterns.map { [prefilter] in $0.patterns.map(prefilter.requirements(of:)) }
-        headlineRequirements = headlinePatterns.map { [prefilter] in $0.patterns.map(prefilter.requirements(of:)) }
+        headingRequirements = patterns.headingRequirements
+        proseRequirements = patterns.proseRequirements
+        headlineRequirements = patterns.headlineRequirements
         if let framework, framework.services.count > 1 {
             laterServiceHeading = facts.servicesWithHeadings.contains { $0 != framework.services[0] && framework.services.contains($0) }
         } else {

@@ -97,7 +97,7 @@ extension StringProtocol {
 
 /// Several needles looked for in one pass over a text's bytes, ignoring ASCII case: a needle
 /// is `false` only where `containsASCII(needle, ignoringCase: true)` is certainly false.
-struct ASCIINeedles {
+struct ASCIINeedles: Sendable {
     private let needles: [[UInt8]]
     /// The needles by their first byte (lowercase).
     private var byFirstByte = [[Int]](repeating: [], count: 256)

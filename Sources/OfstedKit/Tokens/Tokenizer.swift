@@ -682,7 +682,7 @@ struct Tokenizer: Sendable {
     /// lines do; "... are judged to be" / "good." is prose.
     private func markGrades(_ tokens: inout [Token], _ lexed: inout LineWords) {
         let matcher = grammar.matcher(allServiceAliases: true)
-        let cellPatterns = grammar.patterns(.grade).flatMap(\.patterns)
+        let cellPatterns = grammar.tables.gradeCells
         var index = 0
         while index < tokens.count {
             // (Fields read in place: a copy of the token would retain its strings.)
@@ -1243,9 +1243,7 @@ struct Tokenizer: Sendable {
 
     /// Every framework title and service title, as `carriesTitle` looks for it (" words ").
     private func titleNeedles() -> [String] {
-        grammar.frameworks.flatMap { framework in
-            (framework.titles + framework.serviceTitles.map(\.words)).map { " " + $0.joined(separator: " ") + " " }
-        }
+        grammar.tables.titleNeedles
     }
 
     /// `carriesTitle` with the needles made once for all the lines of a document.

@@ -1,0 +1,104 @@
+/// Compiled forms of the grammar that every document needs, worked out once when the grammar
+/// loads: before, each extraction rebuilt them (search keys of every framework title and kind
+/// signal, the patterns a document kind uses and their prefilter requirements, sort orders), and
+/// on a short document that was most of the work.
+struct GrammarTables: Sendable {
+    /// A kind's signals as search keys, each phrase once (the first statement of it counts).
+    struct KindKeys: Sendable {
+        let kind: DocumentKind
+        let frameworkTitleWeight: Int
+        let signals: [(key: [UInt8], weight: Int, coverOnly: Bool)]
+    }
+
+    /// A framework's titles and signals as search keys.
+    struct FrameworkKeys: Sendable {
+        let id: String
+        /// `titles`, then `serviceTitles`' words, as `FactExtractor` scores them.
+        let allTitles: [[UInt8]]
+        let titles: [[UInt8]]
+        let serviceTitles: [(service: String, key: [UInt8])]
+        let signals: [[UInt8]]
+    }
+
+    /// The judgement patterns one kind of document uses, with their prefilter requirements.
+    struct KindPatterns: Sendable {
+        let heading: [JudgementPattern]
+        let prose: [JudgementPattern]
+        /// Heading patterns that name their own area (headline statements).
+        let headline: [JudgementPattern]
+        let headingRequirements: [[PatternPrefilter.Requirements]]
+        let proseRequirements: [[PatternPrefilter.Requirements]]
+        let headlineRequirements: [[PatternPrefilter.Requirements]]
+    }
+
+    var kindKeys: [KindKeys] = []
+    var frameworkKeys: [FrameworkKeys] = []
+    /// Every framework title and service title, as `Tokenizer.carriesTitle` looks for it (" words ").
+    var titleNeedles: [String] = []
+    /// The patterns of `origin: grade`, flattened: what a grade cell or grade line says.
+    var gradeCells: [Pattern] = []
+    /// Judgement patterns by document kind.
+    var patternsByKind: [DocumentKind: KindPatterns] = [:]
+    /// The first words of every fact's labels, sorted, and a byte search for them.
+    var factLabelWords: [String] = []
+    var factLabelNeedles = ASCIINeedles([])
+    /// Every fact label, for finding where a label's value ends.
+    var factLabels: [[String]] = []
+    /// Positions of services and areas in the grammar, and of (service, area) in each framework's
+    /// `judges:` lines: the order judgements are written in.
+    var serviceOrder: [String: Int] = [:]
+    var areaOrder: [String: Int] = [:]
+    var judgedOrder: [String: [String: Int]] = [:]
+
+    init() {}
+
+    init(_ grammar: Grammar) {
+        for signals in grammar.kindSignals {
+            var seen: Set<[UInt8]> = []
+            var keys: [(key: [UInt8], weight: Int, coverOnly: Bool)] = []
+            for signal in signals.signals {
+                let key = SearchText.key(signal.words)
+                guard seen.insert(key).inserted else { continue }
+                keys.append((key, signal.weight, signal.coverOnly))
+            }
+            kindKeys.append(KindKeys(kind: signals.kind, frameworkTitleWeight: signals.frameworkTitleWeight, signals: keys))
+        }
+        for framework in grammar.frameworks {
+            frameworkKeys.append(FrameworkKeys(
+                id: framework.id,
+                allTitles: (framework.titles + framework.serviceTitles.map(\.words)).map(SearchText.key),
+                titles: framework.titles.map(SearchText.key),
+                serviceTitles: framework.serviceTitles.map { ($0.service, SearchText.key($0.words)) },
+                signals: framework.signals.map(SearchText.key)))
+        }
+        titleNeedles = grammar.frameworks.flatMap { framework in
+            (framework.titles + framework.serviceTitles.map(\.words)).map { " " + $0.joined(separator: " ") + " " }
+        }
+        gradeCells = grammar.patterns(.grade).flatMap(\.patterns)
+        let prefilter = grammar.prefilters.judgementPatterns
+        for kind in DocumentKind.allCases {
+            let heading = grammar.patterns(.heading).filter { $0.kinds?.contains(kind) ?? true }
+            let prose = grammar.patterns(.prose).filter { $0.kinds?.contains(kind) ?? true }
+            let headline = heading.filter { $0.area != nil }
+            func requirements(_ patterns: [JudgementPattern]) -> [[PatternPrefilter.Requirements]] {
+                patterns.map { $0.patterns.map(prefilter.requirements(of:)) }
+            }
+            patternsByKind[kind] = KindPatterns(heading: heading, prose: prose, headline: headline,
+                                                headingRequirements: requirements(heading),
+                                                proseRequirements: requirements(prose),
+                                                headlineRequirements: requirements(headline))
+        }
+        factLabelWords = Array(Set(grammar.facts.values.flatMap { $0.labels.map { $0.first ?? "" } })).sorted()
+        factLabelNeedles = ASCIINeedles(factLabelWords)
+        factLabels = grammar.facts.values.flatMap(\.labels)
+        serviceOrder = Dictionary(grammar.services.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        areaOrder = Dictionary(grammar.areas.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for framework in grammar.frameworks where judgedOrder[framework.id] == nil {
+            var order: [String: Int] = [:]
+            for (index, judged) in framework.judges.enumerated() where order[judged.service + "/" + judged.area] == nil {
+                order[judged.service + "/" + judged.area] = index
+            }
+            judgedOrder[framework.id] = order
+        }
+    }
+}
