@@ -34,8 +34,20 @@ struct Report {
         var median: Double { runs[runs.count / 2] }
     }
 
+    /// One core's time split by pipeline step.
+    struct Stages {
+        let label: String
+        let documents: Int
+        let bytes: Int
+        let names: [String]
+        let seconds: [Double]
+
+        var total: Double { seconds.reduce(0, +) }
+    }
+
     let workers: Int
     var rows: [Row] = []
+    var stages: [Stages] = []
     var grammarLoad: Double = 0
     var costOverNewlines: Double = 0
     var memory: [Memory] = []
@@ -134,6 +146,21 @@ struct Report {
         return out
     }
 
+    func stagesTable() -> String {
+        var out = "ofsted-benchmark: \(workers) cores (\(Self.cpuModel)), \(Self.system)\n"
+        out += "one core's time by pipeline step; MB/s is the step's own rate over the same bytes\n"
+        for breakdown in stages {
+            out += "\n\(breakdown.label): \(breakdown.documents) docs, \(megabytes(breakdown.bytes)) MB, "
+                + String(format: "%.3f s, %.1f MB/s end to end\n", breakdown.total, Double(breakdown.bytes) / 1e6 / breakdown.total)
+            for (name, seconds) in zip(breakdown.names, breakdown.seconds) {
+                out += "  " + pad(name, 12) + lpad(String(format: "%.3f s", seconds), 10)
+                    + lpad(String(format: "%.1f%%", seconds / breakdown.total * 100), 8)
+                    + lpad(String(format: "%.0f MB/s", Double(breakdown.bytes) / 1e6 / seconds), 12) + "\n"
+            }
+        }
+        return out
+    }
+
     func json(options: Options) -> String {
         var root: [String: Any] = [
             "machine": ["cores": workers, "cpu": Self.cpuModel, "system": Self.system],
@@ -150,6 +177,12 @@ struct Report {
             ]
         }
         root["throughput"] = measurements
+        if !stages.isEmpty {
+            root["stages"] = stages.map { breakdown -> [String: Any] in
+                ["label": breakdown.label, "documents": breakdown.documents, "bytes": breakdown.bytes,
+                 "seconds": Dictionary(uniqueKeysWithValues: zip(breakdown.names, breakdown.seconds))]
+            }
+        }
         root["batchPeakResident"] = memory.map { ["documents": $0.documents, "bytes": $0.bytes, "peakResidentBytes": $0.peak] }
         if let cli {
             root["cli"] = ["inputBytes": cli.inputBytes, "outputBytes": cli.outputBytes, "minSeconds": cli.minimum,

@@ -1,5 +1,5 @@
 import Foundation
-import OfstedKit
+@_spi(Benchmark) import OfstedKit
 
 // ofsted-benchmark: how fast extraction runs, against the floor of a plain newline count.
 //
@@ -9,7 +9,7 @@ import OfstedKit
 // Build it in release mode: a debug build measures the compiler's checks, not the parser.
 
 let usage = """
-    Usage: ofsted-benchmark [--json] [--megabytes N] [--runs N] [--no-cli] [--no-shared] [--no-rss]
+    Usage: ofsted-benchmark [--json] [--megabytes N] [--runs N] [--no-cli] [--no-shared] [--no-rss] [--stages-only]
 
     Measures, in this process unless said otherwise:
       - end-to-end extraction (decode, tokenize, tree, extract, JSON) of every Corpus/ document,
@@ -26,6 +26,9 @@ let usage = """
       --megabytes N   size of the large corpus in MB (default 52.43, i.e. 50 MiB)
       --runs N        timed runs of each throughput measurement; the fastest counts (default 3)
       --no-cli        skip timing the CLI;   --no-shared  skip ../shared;   --no-rss  skip the memory runs
+      --stages-only   only the breakdown of one core's time by pipeline step (decode, sha256, tokens,
+                      tree, facts, outline, judgements, areas, counts, json), over the large corpus
+                      and ../shared/corpus/reports
 
     """
 
@@ -36,6 +39,7 @@ struct Options {
     var cli = true
     var shared = true
     var rss = true
+    var stagesOnly = false
     /// Internal: run one memory batch of this many bytes and print the peak RSS.
     var rssChild: Int?
 
@@ -54,6 +58,7 @@ struct Options {
             case "--no-cli": cli = false
             case "--no-shared": shared = false
             case "--no-rss": rss = false
+            case "--stages-only": stagesOnly = true
             case "--rss-child": rssChild = Int(value()) ?? { fail("--rss-child needs a byte count") }()
             case "-h", "--help":
                 print(usage, terminator: "")
@@ -99,6 +104,37 @@ if let bytes = options.rssChild {
 }
 
 var report = Report(workers: workers)
+
+/// One core's time on `documents` split by pipeline step: each document extracted once with the
+/// steps timed, then its JSON written.
+@MainActor
+func stageBreakdown(_ label: String, _ count: Int, _ document: (Int) -> Document) -> Report.Stages {
+    var seconds = [Double](repeating: 0, count: Extractor.stages.count + 1)
+    var bytes = 0
+    for index in 0..<count {
+        let doc = document(index)
+        bytes += doc.bytes.count
+        let (extraction, times) = extractor.stageTimes(doc.bytes, fileName: doc.name)
+        for (k, time) in times.enumerated() {
+            seconds[k] += Double(time.components.seconds) + Double(time.components.attoseconds) / 1e18
+        }
+        var size = 0
+        seconds[Extractor.stages.count] += Measure.seconds { size = extraction.json().count }
+        sink &+= size
+    }
+    return Report.Stages(label: label, documents: count, bytes: bytes, names: Extractor.stages + ["json"], seconds: seconds)
+}
+
+if options.stagesOnly {
+    let plan = Workload.Plan(sources: corpus, atLeast: Int(options.megabytes * 1_000_000))
+    _ = stageBreakdown("warm-up", min(plan.count, 50), plan.document)
+    report.stages.append(stageBreakdown("\(plan.count) varied copies of Corpus/", plan.count, plan.document))
+    if options.shared, let folder = Workload.sharedReportsFolder(), let shared = try? Workload.textFiles(in: folder) {
+        report.stages.append(stageBreakdown("../shared reports", shared.count) { shared[$0] })
+    }
+    print(options.json ? report.json(options: options) : report.stagesTable(), terminator: "")
+    exit(0)
+}
 
 // Grammar loading, which every CLI run pays once.
 report.grammarLoad = Measure.best(of: 5) { _ = try? Grammar.bundled() }.best

@@ -18,11 +18,35 @@ public struct Extractor: Sendable {
 
     /// Extracts from the bytes of one document; `fileName` goes into `source.file` only.
     public func extract(_ bytes: [UInt8], fileName: String?) -> Extraction {
+        extract(bytes, fileName: fileName, stage: { _ in })
+    }
+
+    /// The pipeline's steps, in order, as `stageTimes` reports them.
+    @_spi(Benchmark) public static let stages = ["decode", "sha256", "tokens", "tree", "facts", "outline", "judgements", "areas", "counts"]
+
+    /// Extracts `bytes` and says how long each step took (`stages`, in order), for the
+    /// benchmark's breakdown of where the time goes.
+    @_spi(Benchmark) public func stageTimes(_ bytes: [UInt8], fileName: String?) -> (Extraction, [Duration]) {
+        let clock = ContinuousClock()
+        var times: [Duration] = []
+        var last = clock.now
+        let extraction = extract(bytes, fileName: fileName, stage: { _ in
+            let now = clock.now
+            times.append(now - last)
+            last = now
+        })
+        return (extraction, times)
+    }
+
+    /// `extract`, calling `stage` with each step's name as it ends.
+    private func extract(_ bytes: [UInt8], fileName: String?, stage: (String) -> Void) -> Extraction {
         let source = SourceText(bytes: bytes)
+        stage("decode")
         var diagnostics: [Diagnostic] = []
         let sourceInfo = SourceInfo(file: fileName.map { name in String(name.split(separator: "/").last ?? Substring(name)) },
                                     bytes: bytes.count, sha256: SHA256.hex(bytes), encoding: source.encoding.rawValue,
                                     bom: source.hadBOM)
+        stage("sha256")
         let parser = ParserInfo(name: Self.parserName, version: Self.parserVersion,
                                 grammar: "\(grammar.version)+\(grammar.digest.prefix(12))")
         if let notText = source.notText {
@@ -47,27 +71,34 @@ public struct Extractor: Sendable {
         }
 
         let tokens = Tokenizer(grammar: grammar).tokenize(source)
+        stage("tokens")
         if !tokens.contains(where: \.isContent) {
             diagnostics.append(Diagnostic(severity: .warning, code: "document.empty", message: "the document has no text", line: nil))
         }
         let tree = TreeBuilder(grammar: grammar).build(tokens)
+        stage("tree")
         diagnostics += tree.diagnostics
         let facts = FactExtractor(grammar: grammar).extract(source: source, tokens: tokens)
         diagnostics += facts.diagnostics
+        stage("facts")
         let events = Outline(grammar: grammar, kind: facts.kind).events(tree)
+        stage("outline")
 
         let judgementExtractor = JudgementExtractor(grammar: grammar, facts: facts)
         let judged = judgementExtractor.extract(events)
         let judgements = judged.judgements
         diagnostics += judged.diagnostics
         diagnostics += judgementExtractor.missing(judgements, notJudged: judged.notJudged)
+        stage("judgements")
 
         let areas = AreaExtractor(grammar: grammar, facts: facts).extract(events)
+        stage("areas")
         let counts = CountChecker(grammar: grammar, facts: facts)
         diagnostics += counts.check(counts.statements(events), against: areas)
         if facts.kind == .ofstedReport && areas.isEmpty {
             diagnostics.append(Diagnostic(severity: .warning, code: "areas.none", message: "no areas for improvement were found", line: nil))
         }
+        stage("counts")
 
         return Extraction(
             parser: parser, source: sourceInfo,

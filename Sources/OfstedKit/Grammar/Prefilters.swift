@@ -33,7 +33,23 @@ struct Prefilters: Sendable {
     var inspectionNearWords = WordPrefilter.anyText
     var publicationLeads = WordPrefilter.anyText
 
+    /// The words of the sets below, numbered, so that a line's word is looked up by its bytes.
+    var lexicon = Lexicon()
+    /// `headingFirstWords` and `furnitureFirstWords` by id.
+    var headingFirstIDs = WordIDSet()
+    var furnitureFirstIDs = WordIDSet()
+    /// The first words of the grade phrases and of the phrases that say an area was not graded.
+    var gradeKeyFirstIDs = WordIDSet()
+    /// The ids of "section" and "the", which a heading key drops from its front.
+    var sectionID = Lexicon.unknown
+    var theID = Lexicon.unknown
+
     init() {}
+
+    /// `mayStartHeading` for a word by its id.
+    func mayStartHeading(id: Int32) -> Bool {
+        headingFirstIDs.contains(id) || headingFirstWords.contains("")
+    }
 
     /// Whether a heading key starting with `word` may be one of the grammar's headings or labels.
     func mayStartHeading(_ word: String) -> Bool {
@@ -69,6 +85,12 @@ struct Prefilters: Sendable {
         authorityNames = WordPrefilter(words: grammar.authorities.index.firstWords, capitalized: true)
         if let inspection = grammar.facts["inspection-dates"] { inspectionNearWords = WordPrefilter(words: inspection.near) }
         if let published = grammar.facts["published"] { publicationLeads = WordPrefilter(words: published.leads.map { $0.first ?? "" }) }
+        sectionID = lexicon.insert("section")
+        theID = lexicon.insert("the")
+        headingFirstIDs = WordIDSet(headingFirstWords, lexicon: &lexicon)
+        furnitureFirstIDs = WordIDSet(furnitureFirstWords, lexicon: &lexicon)
+        gradeKeyFirstIDs = WordIDSet((Array(grammar.gradePhrases.keys) + Array(grammar.notGradedPhrases))
+            .compactMap { $0.split(separator: " ").first.map(String.init) }, lexicon: &lexicon)
     }
 }
 

@@ -22,11 +22,11 @@ struct Tokenizer: Sendable {
                 tokens.append(token)
             }
         }
-        var lexed = LineWords(count: tokens.count)
+        var lexed = LineWords(count: tokens.count, lexicon: grammar.prefilters.lexicon)
         markGrades(&tokens, &lexed)
         markFurniture(&tokens, &lexed)
         markContents(&tokens, &lexed)
-        if pairColumnarGrades(&tokens, &lexed) { lexed = LineWords(count: tokens.count) }
+        if pairColumnarGrades(&tokens, &lexed) { lexed = LineWords(count: tokens.count, lexicon: grammar.prefilters.lexicon) }
         markVocabularyHeadings(&tokens, &lexed)
         return tokens
     }
@@ -36,10 +36,18 @@ struct Tokenizer: Sendable {
     private struct LineWords {
         private var words: [Words?]
         private var keys: [String??]
+        /// Each line's first word by its lexicon id (`Lexicon.unknown` for a word the grammar
+        /// lacks), `noWords` for a line without words, `notLooked` until asked.
+        private var firstIDs: [Int32]
+        let lexicon: Lexicon
+        static let noWords: Int32 = -1
+        static let notLooked: Int32 = -2
 
-        init(count: Int) {
+        init(count: Int, lexicon: Lexicon) {
             words = Array(repeating: nil, count: count)
             keys = Array(repeating: nil, count: count)
+            firstIDs = Array(repeating: Self.notLooked, count: count)
+            self.lexicon = lexicon
         }
 
         /// `Words(tokens[index].text)`.
@@ -50,41 +58,41 @@ struct Tokenizer: Sendable {
             return lexed
         }
 
-        /// `words(tokens, index).words.first?.text`, without lexing the line when it starts
-        /// with a plain ASCII word, as most lines do: the passes that only ask whether a line
-        /// can start a heading or boilerplate rule most lines out by their first word, and
-        /// lexing every line for that was a tenth of the run.
-        mutating func firstWord(_ tokens: [Token], _ index: Int) -> String? {
-            if let known = words[index] { return known.words.first?.text }
-            if let word = Self.leadingASCIIWord(tokens[index].text) { return word }
-            return words(tokens, index).words.first?.text
+        /// The lexicon id of `words(tokens, index).words.first?.text` (`noWords` when it has
+        /// none), without lexing the line when it starts with a plain ASCII word, as most lines
+        /// do: the passes that only ask whether a line can start a heading or boilerplate rule
+        /// most lines out by their first word.
+        mutating func firstWordID(_ tokens: [Token], _ index: Int) -> Int32 {
+            let known = firstIDs[index]
+            if known != Self.notLooked { return known }
+            var id: Int32?
+            if words[index] == nil {
+                id = tokens[index].text.utf8.withContiguousStorageIfAvailable { bytes in
+                    Self.asciiWord(bytes, at: 0).map { lexicon.id(lowercasingASCII: bytes, $0) }
+                } ?? nil
+            }
+            if id == nil {
+                id = words(tokens, index).words.first.map { lexicon.id($0.text) } ?? Self.noWords
+            }
+            firstIDs[index] = id!
+            return id!
         }
 
-        /// The first word `Words(text)` gives when the lexer would make it straight from the
-        /// ASCII bytes the text starts with (a run of letters and digits ended by an ASCII byte
-        /// that cannot carry it on: not an apostrophe, nor a point after a digit); else nil.
-        static func leadingASCIIWord(_ text: String) -> String? {
-            let word: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
-                asciiWord(bytes, at: 0).map { lowercased(bytes, $0) }
+        /// The lexicon id of the second word `Words(text)` gives when the text starts with two
+        /// words that `asciiWord` reads, one space between them; else nil.
+        func secondASCIIWordID(_ text: String) -> Int32? {
+            let id: Int32?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard let first = Self.asciiWord(bytes, at: 0), first.upperBound < bytes.count, bytes[first.upperBound] == 0x20,
+                      let second = Self.asciiWord(bytes, at: first.upperBound + 1) else { return nil }
+                return lexicon.id(lowercasingASCII: bytes, second)
             }
-            return word ?? nil
-        }
-
-        /// The second word `Words(text)` gives when the text starts with two words that
-        /// `leadingASCIIWord` would read, one space between them; else nil.
-        static func secondASCIIWord(_ text: String) -> String? {
-            let word: String?? = text.utf8.withContiguousStorageIfAvailable { bytes in
-                guard let first = asciiWord(bytes, at: 0), first.upperBound < bytes.count, bytes[first.upperBound] == 0x20,
-                      let second = asciiWord(bytes, at: first.upperBound + 1) else { return nil }
-                return lowercased(bytes, second)
-            }
-            return word ?? nil
+            return id ?? nil
         }
 
         /// The run of ASCII letters and digits at `start`, when the lexer makes a word of it
         /// alone: what follows is an ASCII byte that cannot carry it on (not an apostrophe, nor a
         /// point after a digit).
-        private static func asciiWord(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Range<Int>? {
+        static func asciiWord(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Range<Int>? {
             func isWordByte(_ byte: UInt8) -> Bool {
                 (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
             }
@@ -97,20 +105,14 @@ struct Tokenizer: Sendable {
             return start..<end
         }
 
-        private static func lowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
-            String(unsafeUninitializedCapacity: range.count) { buffer in
-                for (k, j) in range.enumerated() { buffer[k] = bytes[j] >= 0x41 && bytes[j] <= 0x5A ? bytes[j] | 0x20 : bytes[j] }
-                return range.count
-            }
-        }
-
         /// `tokenizer.headingKey(tokens[index].text)` when it may be a key of the grammar's
         /// heading tables (its first word starts one), else nil: for looking up in those tables.
         mutating func vocabularyKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> String? {
             if let known = keys[index] { return known }
             let text = tokens[index].text
             let key: String?
-            if Tokenizer.mayEndWithFootnote(text) {
+            var markup: [String] = []
+            if Tokenizer.mayEndWithFootnote(text), Tokenizer.stripFootnote(text, markup: &markup).utf8.count != text.utf8.count {
                 // A footnote to strip: the key is not made of the words already lexed.
                 key = tokenizer.headingKey(text)
             } else if !mayStartKey(tokenizer, tokens, index) || Self.hasMoreWords(text, than: Tokenizer.maxHeadingWords) {
@@ -128,14 +130,16 @@ struct Tokenizer: Sendable {
         /// line's first word (only "Section 2:" and "the" are dropped from the front), and no
         /// heading starts with that.
         private mutating func mayStartKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> Bool {
-            guard var first = firstWord(tokens, index), first != "section" else { return true }
-            if first == "the" {
+            let prefilters = tokenizer.grammar.prefilters
+            var first = firstWordID(tokens, index)
+            guard first != Self.noWords, first != prefilters.sectionID else { return true }
+            if first == prefilters.theID {
                 // "The local authority …": a key drops "the" when a word follows it; when the
                 // line goes on with a plain ASCII word, that word starts the key.
-                guard words[index] == nil, let second = Self.secondASCIIWord(tokens[index].text) else { return true }
+                guard words[index] == nil, let second = secondASCIIWordID(tokens[index].text) else { return true }
                 first = second
             }
-            return tokenizer.grammar.prefilters.mayStartHeading(first)
+            return prefilters.mayStartHeading(id: first)
         }
 
         /// Whether `Words(text)` certainly has more than `limit` words, told from the bytes:
@@ -189,6 +193,7 @@ struct Tokenizer: Sendable {
         mutating func forget(_ index: Int) {
             words[index] = nil
             keys[index] = nil
+            firstIDs[index] = Self.notLooked
         }
     }
 
@@ -655,6 +660,24 @@ struct Tokenizer: Sendable {
     /// A footnote number glued to a heading ("board1", "improve?1") is removed.
     static func stripFootnote(_ text: String, markup: inout [String]) -> String {
         guard mayEndWithFootnote(text) else { return text }
+        // Decided on the bytes when what is asked of is ASCII (the digits always are): most
+        // lines that end with a digit end with a number, not a footnote.
+        let decided: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            var end = bytes.count
+            while end > 0, bytes[end - 1] >= 0x30, bytes[end - 1] <= 0x39 { end -= 1 }
+            let digits = bytes.count - end
+            if digits < 1 || digits > 2 || end == 0 { return false }
+            func lower(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
+            let before = bytes[end - 1]
+            guard before < 0x80 else { return nil }
+            guard lower(before) || before == 0x3F || before == 0x3A || before == 0x29 || before == 0x2E else { return false }
+            if before == 0x2E, end >= 2 {
+                guard bytes[end - 2] < 0x80 else { return nil }
+                if !lower(bytes[end - 2]) { return false }
+            }
+            return nil
+        } ?? nil
+        if decided == false { return text }
         let scalars = Array(text.unicodeScalars)
         var end = scalars.count
         while end > 0, ("0"..."9").contains(scalars[end - 1]) { end -= 1 }
@@ -688,6 +711,14 @@ struct Tokenizer: Sendable {
             // (Fields read in place: a copy of the token would retain its strings.)
             let kind = tokens[index].kind
             guard kind == .text || kind == .heading, tokens[index].text.hasAtMostCharacters(60), !Self.endsWithFullStop(tokens[index].text) else {
+                index += 1
+                continue
+            }
+            // A grade phrase starts with the line's first word (when it has one); a grade cell
+            // has the word "grade": a line with neither is no grade line, without lexing it.
+            let first = lexed.firstWordID(tokens, index)
+            if first != LineWords.noWords, !grammar.prefilters.gradeKeyFirstIDs.contains(first),
+               !tokens[index].text.containsASCII("grade", ignoringCase: true) {
                 index += 1
                 continue
             }
@@ -785,8 +816,10 @@ struct Tokenizer: Sendable {
         guard !grammar.furnitureLines.isEmpty || !grammar.furniturePrefixes.isEmpty else { return }
         for index in tokens.indices where tokens[index].isContent && tokens[index].text.hasAtMostCharacters(199) {
             // Boilerplate starts with the first word of a furniture line or prefix.
-            if !grammar.prefilters.emptyFurniturePrefix, let first = lexed.firstWord(tokens, index),
-               !grammar.prefilters.furnitureFirstWords.contains(first) { continue }
+            if !grammar.prefilters.emptyFurniturePrefix {
+                let first = lexed.firstWordID(tokens, index)
+                if first != LineWords.noWords, !grammar.prefilters.furnitureFirstIDs.contains(first) { continue }
+            }
             let lineWords = lexed.words(tokens, index)
             let words = lineWords.words.map(\.text)
             let whole = words.joined(separator: " ")
