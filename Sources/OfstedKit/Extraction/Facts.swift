@@ -28,15 +28,15 @@ struct FactExtractor: Sendable {
 
     func extract(source: SourceText, tokens: [Token]) -> Facts {
         var facts = Facts()
-        let content = tokens.filter(\.isContent)
+        // Content tokens by index: copying them would retain every token's strings.
+        let contentIndices = tokens.indices.filter { tokens[$0].isContent }
+        let content = TokenList(tokens: tokens, picked: contentIndices)
         let cover = Array(content.prefix(Self.coverLines))
-        // Each token's search form, worked out once for the three texts made of them.
-        let forms = tokens.map { $0.kind == .blank ? [] : SearchText.form(of: $0.searchableText) }
-        let contentForms = tokens.indices.filter { tokens[$0].isContent }.map { forms[$0] }
-        let coverText = SearchText(forms: contentForms.prefix(Self.coverLines))
-        let bodyText = SearchText(forms: contentForms)
+        // The search forms of every line written once, into the text of all non-blank lines and
+        // the text of the content lines, whose first lines are the cover's text.
+        let (allText, bodyText, coverEnd) = SearchText.documentTexts(tokens, coverLines: Self.coverLines)
+        let coverText = bodyText.prefix(coverEnd)
         // Boilerplate ("© Crown copyright") is furniture for the tree but a sign of the kind.
-        let allText = SearchText(forms: tokens.indices.filter { tokens[$0].kind != .blank }.map { forms[$0] })
 
         facts.kind = kind(cover: coverText, body: allText, frameworkOnCover: frameworkTitleOnCover(coverText))
         facts.framework = framework(cover: coverText, body: bodyText)
@@ -154,7 +154,7 @@ struct FactExtractor: Sendable {
 
     // MARK: Authority
 
-    private func authority(cover: [Token], content: [Token], kind: DocumentKind) -> String? {
+    private func authority(cover: [Token], content: TokenList, kind: DocumentKind) -> String? {
         let vocabulary = grammar.authorities
         // Ofsted reports name the authority on the cover, first.
         let coverWords = Words(cover.prefix(12).map(\.searchableText).joined(separator: " \n "))
@@ -253,18 +253,17 @@ private struct LabelledFacts {
     /// Labels are trusted anywhere on a line within the cover, and at a line's start elsewhere.
     static let coverLines = 40
     static let searchLines = 400
-    /// The first words of every fact's labels, and for each line searched (by token index),
-    /// which of them its bytes may hold: worked out once for the three facts looked for.
-    private let labelWords: [String]
-    private let lineMayHold: [Int: [Bool]]
+    /// For each line searched (by token index), which of the first words of the facts' labels
+    /// (`GrammarTables.factLabelWords`, a bit each) its bytes may hold: worked out once for the
+    /// three facts looked for. Lines not searched have every bit.
+    private let lineMayHold: [UInt64]
 
     init(grammar: Grammar, source: SourceText, tokens: [Token]) {
         self.grammar = grammar
         self.source = source
         self.tokens = tokens
-        let words = grammar.tables.factLabelWords
         let needles = grammar.tables.factLabelNeedles
-        var lineMayHold: [Int: [Bool]] = [:]
+        var lineMayHold = [UInt64](repeating: ~0, count: min(tokens.count, Self.searchLines * 2))
         var contentIndex = 0
         source.utf8.withUnsafeBufferPointer { buffer in
             for index in tokens.indices.prefix(Self.searchLines * 2) where tokens[index].kind != .blank {
@@ -272,11 +271,11 @@ private struct LabelledFacts {
                 if contentIndex > Self.searchLines { break }
                 let line = source.lines[tokens[index].line - 1]
                 // A form feed, which `SourceText.string` drops, leaves it to the line's text.
-                lineMayHold[index] = line.pageBreak ? Array(repeating: true, count: words.count)
-                    : needles.mayContain(in: UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]))
+                if !line.pageBreak {
+                    lineMayHold[index] = needles.mayContainMask(in: UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]))
+                }
             }
         }
-        labelWords = words
         self.lineMayHold = lineMayHold
     }
 
@@ -342,9 +341,11 @@ private struct LabelledFacts {
 
     /// Whether the line of token `index` may hold the first word of one of `definition`'s labels.
     private func mayHoldLabel(_ index: Int, _ definition: FactDefinition) -> Bool {
-        guard let mayHold = lineMayHold[index] else { return true }
+        guard index < lineMayHold.count else { return true }
+        let mayHold = lineMayHold[index]
+        let words = grammar.tables.factLabelWords
         return definition.labels.contains { label in
-            labelWords.firstIndex(of: label.first ?? "").map { mayHold[$0] } ?? true
+            words.firstIndex(of: label.first ?? "").map { $0 >= 64 || mayHold & (1 << UInt64($0)) != 0 } ?? true
         }
     }
 
@@ -395,7 +396,7 @@ private struct ProseFacts {
     /// show it may hold the words a fact needs.
     private let sentences: [Substring]
 
-    init(grammar: Grammar, tokens: [Token]) {
+    init(grammar: Grammar, tokens: TokenList) {
         self.grammar = grammar
         var paragraphs: [String] = []
         var current = ""
@@ -463,6 +464,8 @@ struct SearchText {
     /// looked for only where a word starts with its first letter.
     private let wordStarts: [Int32]
     private let groups: [Int]
+    /// How many of `bytes` are the text (a prefix of a longer text shares its storage).
+    private let count: Int
 
     init(_ lines: [String]) {
         self.init(forms: lines.map(SearchText.form(of:)))
@@ -477,21 +480,102 @@ struct SearchText {
             out += form
             out.append(0x20)
         }
+        self.init(text: out)
+    }
+
+    /// A text already in search form: a space, then each line's form followed by a space.
+    private init(text out: [UInt8]) {
         bytes = out
+        count = out.count
         // A counting sort into one array: count each group, then place the offsets.
         var groups = [Int](repeating: 0, count: 257)
-        for i in 0..<max(0, out.count - 1) where out[i] == 0x20 { groups[Int(out[i + 1]) + 1] += 1 }
+        out.withUnsafeBufferPointer { out in
+            for i in 0..<max(0, out.count - 1) where out[i] == 0x20 { groups[Int(out[i + 1]) + 1] += 1 }
+        }
         for byte in 0..<256 { groups[byte + 1] += groups[byte] }
         var next = groups
         wordStarts = [Int32](unsafeUninitializedCapacity: groups[256]) { starts, written in
-            for i in 0..<max(0, out.count - 1) where out[i] == 0x20 {
-                let group = Int(out[i + 1])
-                starts[next[group]] = Int32(i)
-                next[group] += 1
+            out.withUnsafeBufferPointer { out in
+                for i in 0..<max(0, out.count - 1) where out[i] == 0x20 {
+                    let group = Int(out[i + 1])
+                    starts[next[group]] = Int32(i)
+                    next[group] += 1
+                }
             }
             written = groups[256]
         }
         self.groups = groups
+    }
+
+    private init(prefixOf text: SearchText, count: Int) {
+        bytes = text.bytes
+        wordStarts = text.wordStarts
+        groups = text.groups
+        self.count = min(count, text.count)
+    }
+
+    /// The text of the first `count` bytes (which end with a line's closing space).
+    func prefix(_ count: Int) -> SearchText { SearchText(prefixOf: self, count: count) }
+
+    /// The texts `FactExtractor` searches: of every non-blank token, of the content tokens, and
+    /// how many bytes of the second are the first `coverLines` content tokens. Each token's
+    /// form is worked out once, in a buffer reused for every line.
+    static func documentTexts(_ tokens: [Token], coverLines: Int) -> (all: SearchText, body: SearchText, coverEnd: Int) {
+        var all: [UInt8] = [0x20]
+        var body: [UInt8] = [0x20]
+        var total = 1
+        for index in tokens.indices where tokens[index].kind != .blank { total += tokens[index].text.utf8.count + 1 }
+        all.reserveCapacity(total + total / 8)
+        body.reserveCapacity(total + total / 8)
+        var coverEnd = 1
+        var contentLines = 0
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(256)
+        for index in tokens.indices where tokens[index].kind != .blank {
+            scratch.removeAll(keepingCapacity: true)
+            if tokens[index].kind == .tableRow {
+                append(tokens[index].cells.joined(separator: " "), to: &scratch, afterSpace: true)
+            } else {
+                appendForm(of: tokens[index].text, to: &scratch)
+            }
+            all += scratch
+            all.append(0x20)
+            if tokens[index].isContent {
+                body += scratch
+                body.append(0x20)
+                contentLines += 1
+                if contentLines <= coverLines { coverEnd = body.count }
+            }
+        }
+        return (SearchText(text: all), SearchText(text: body), coverEnd)
+    }
+
+    /// Appends the search form of one line to `out`, as `form(of:)` makes it.
+    private static func appendForm(of line: String, to out: inout [UInt8]) {
+        let ascii: Bool? = line.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where byte >= 0x80 { return false }
+            var lastWasSpace = true
+            for byte in bytes {
+                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                    out.append(byte)
+                    lastWasSpace = false
+                } else if byte >= 0x41 && byte <= 0x5A {
+                    out.append(byte + 32)
+                    lastWasSpace = false
+                } else if byte == 0x27 {
+                    if !lastWasSpace { out.append(0x27) }
+                } else if byte == 0x26 {
+                    if !lastWasSpace { out.append(0x20) }
+                    out.append(contentsOf: [0x61, 0x6E, 0x64, 0x20])
+                    lastWasSpace = true
+                } else if !lastWasSpace {
+                    out.append(0x20)
+                    lastWasSpace = true
+                }
+            }
+            return true
+        }
+        if ascii != true { append(line, to: &out, afterSpace: true) }
     }
 
     /// The search form of one line, as it is appended after a space.
@@ -599,10 +683,10 @@ struct SearchText {
     }
 
     func contains(_ phrase: [UInt8]) -> Bool {
-        guard phrase.count > 2, phrase.count <= bytes.count else { return false }
+        guard phrase.count > 2, phrase.count <= count else { return false }
         return bytes.withUnsafeBufferPointer { haystack in
             phrase.withUnsafeBufferPointer { needle in
-                let last = haystack.count - needle.count
+                let last = count - needle.count
                 let group = Int(needle[1])
                 for start in wordStarts[groups[group]..<groups[group + 1]] {
                     let i = Int(start)
@@ -615,6 +699,17 @@ struct SearchText {
             }
         }
     }
+}
+
+/// Tokens picked out of a token array by index, without copying the array's other tokens.
+struct TokenList: RandomAccessCollection {
+    let tokens: [Token]
+    /// The tokens' positions in `tokens`.
+    let picked: [Int]
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { picked.count }
+    subscript(position: Int) -> Token { tokens[picked[position]] }
 }
 
 extension Token {

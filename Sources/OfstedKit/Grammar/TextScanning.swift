@@ -122,6 +122,31 @@ struct ASCIINeedles: Sendable {
         }
     }
 
+    /// `mayContain(in:)` as bits (bit n for needle n), for at most 64 needles; with more, every bit.
+    func mayContainMask(in haystack: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard needles.count <= 64 else { return ~0 }
+        var found: UInt64 = 0
+        for n in always { found |= 1 << UInt64(n) }
+        if !withK.isEmpty, haystack.contains(where: { $0 >= 0x80 }) { for n in withK { found |= 1 << UInt64(n) } }
+        let count = haystack.count
+        for i in 0..<count where isFirstByte[Int(haystack[i])] {
+            var byte = haystack[i]
+            if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+            for n in byFirstByte[Int(byte)] where found & (1 << UInt64(n)) == 0 && i + needles[n].count <= count {
+                let needle = needles[n]
+                var j = 1
+                while j < needle.count {
+                    var other = haystack[i + j]
+                    if other >= 0x41 && other <= 0x5A { other |= 0x20 }
+                    if other != needle[j] { break }
+                    j += 1
+                }
+                if j == needle.count { found |= 1 << UInt64(n) }
+            }
+        }
+        return found
+    }
+
     func mayContain(in haystack: UnsafeBufferPointer<UInt8>) -> [Bool] {
         var found = [Bool](repeating: false, count: needles.count)
         for n in always { found[n] = true }
