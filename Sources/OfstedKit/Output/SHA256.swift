@@ -1,14 +1,32 @@
+#if arch(x86_64)
+internal import OfstedSHA256
+internal import _Builtin_intrinsics.intel.cpuid
+#endif
+
 /// SHA-256 (FIPS 180-4), for `source.sha256` and the grammar digest.
 ///
 /// Foundation on Linux has no CryptoKit, and the project takes no third-party packages, so this is
-/// the plain algorithm over a byte buffer, read in place, with no allocations per block.
+/// the algorithm over a byte buffer: the compression function runs on the x86 SHA extensions when
+/// CPUID says the CPU has them (the OfstedSHA256 module), and otherwise in portable Swift; the
+/// padding and the digest are here for both. Neither copies the input nor allocates per block.
 enum SHA256 {
+    /// Which compression function runs. The results are the same; only the speed differs.
+    enum Engine: Sendable {
+        /// Portable Swift, for any CPU.
+        case portable
+        /// The x86 SHA extensions with SSSE3; only where `best` is this.
+        case shaExtensions
+
+        /// The fastest this CPU has, decided once.
+        static let best: Engine = cpuHasSHAExtensions() ? .shaExtensions : .portable
+    }
+
     /// The digest of `bytes` as 64 lowercase hex digits.
-    static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    static func hex<C: Collection>(_ bytes: C, engine: Engine = .best) -> String where C.Element == UInt8 {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        for byte in hash(bytes) {
+        for byte in hash(bytes, engine: engine) {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 15)])
         }
@@ -16,20 +34,20 @@ enum SHA256 {
     }
 
     /// The 32-byte digest of `bytes`; arrays and other contiguous storage are read in place.
-    static func hash<C: Collection>(_ bytes: C) -> [UInt8] where C.Element == UInt8 {
-        if let digest = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) {
+    static func hash<C: Collection>(_ bytes: C, engine: Engine = .best) -> [UInt8] where C.Element == UInt8 {
+        if let digest = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0), engine) }) {
             return digest
         }
-        return Array(bytes).withUnsafeBytes { hash($0) }
+        return Array(bytes).withUnsafeBytes { hash($0, engine) }
     }
 
-    private static func hash(_ message: UnsafeRawBufferPointer) -> [UInt8] {
+    private static func hash(_ message: UnsafeRawBufferPointer, _ engine: Engine) -> [UInt8] {
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8) { state in
             let h = state.baseAddress!
             h[0] = 0x6a09e667; h[1] = 0xbb67ae85; h[2] = 0x3c6ef372; h[3] = 0xa54ff53a
             h[4] = 0x510e527f; h[5] = 0x9b05688c; h[6] = 0x1f83d9ab; h[7] = 0x5be0cd19
             let fullBlocks = message.count / 64
-            if fullBlocks > 0 { compress(h, message.baseAddress!, fullBlocks) }
+            if fullBlocks > 0 { compress(h, message.baseAddress!, fullBlocks, engine) }
             // The padded tail: the rest of the message, 0x80, zeros, the length in bits; one block,
             // or two when the rest leaves no room for the length.
             withUnsafeTemporaryAllocation(byteCount: 128, alignment: 16) { tail in
@@ -39,7 +57,7 @@ enum SHA256 {
                 tail[rest] = 0x80
                 for i in (rest + 1)..<(tailLength - 8) { tail[i] = 0 }
                 tail.storeBytes(of: (UInt64(message.count) &* 8).bigEndian, toByteOffset: tailLength - 8, as: UInt64.self)
-                compress(h, UnsafeRawPointer(tail.baseAddress!), tailLength / 64)
+                compress(h, UnsafeRawPointer(tail.baseAddress!), tailLength / 64, engine)
             }
             var out: [UInt8] = []
             out.reserveCapacity(32)
@@ -54,12 +72,37 @@ enum SHA256 {
     }
 
     /// Runs the compression function over `count` 64-byte blocks at `blocks`, updating `h`.
-    private static func compress(_ h: UnsafeMutablePointer<UInt32>, _ blocks: UnsafeRawPointer, _ count: Int) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-            k.withUnsafeBufferPointer { k in
-                for block in 0..<count { portableCompress(h, blocks + block * 64, w.baseAddress!, k.baseAddress!) }
+    private static func compress(_ h: UnsafeMutablePointer<UInt32>, _ blocks: UnsafeRawPointer, _ count: Int,
+                                 _ engine: Engine) {
+        switch engine {
+        case .shaExtensions:
+            #if arch(x86_64)
+            // The module is compiled for these instructions: anywhere else it would fault.
+            precondition(Engine.best == .shaExtensions, "this CPU has no SHA extensions")
+            sha256Compress(state: h, blocks: blocks, count: count)
+            #else
+            preconditionFailure("the SHA extensions are x86 only")
+            #endif
+        case .portable:
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                k.withUnsafeBufferPointer { k in
+                    for block in 0..<count { portableCompress(h, blocks + block * 64, w.baseAddress!, k.baseAddress!) }
+                }
             }
         }
+    }
+
+    /// CPUID: leaf 7 EBX bit 29 is SHA, leaf 1 ECX bit 9 SSSE3 — the two features OfstedSHA256 is
+    /// compiled with. (The SHA extensions use the XMM registers, which every x86_64 OS saves.)
+    private static func cpuHasSHAExtensions() -> Bool {
+        #if arch(x86_64)
+        var eax: UInt32 = 0, ebx: UInt32 = 0, ecx: UInt32 = 0, edx: UInt32 = 0
+        guard __get_cpuid(1, &eax, &ebx, &ecx, &edx) != 0, ecx & (1 << 9) != 0 else { return false }
+        guard __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) != 0, ebx & (1 << 29) != 0 else { return false }
+        return true
+        #else
+        return false
+        #endif
     }
 
     // MARK: Portable
