@@ -201,11 +201,12 @@ struct Tokenizer: Sendable {
 
     /// `classify` for a plain line, read from its bytes, or nil when the line is not plain.
     ///
-    /// Most lines of a report are plain: printable ASCII without the marks that cleaning
-    /// removes (`< * _ [ \ &`), table separators (`|`, a tab, a run of spaces within the
-    /// text), a `#` or a bullet glyph in front, or an item number; such a line is text (or
-    /// blank) whatever else it says. Classifying it from the bytes saves making a string of the
-    /// raw line and walking it character by character.
+    /// Most lines of a report are plain: printable ASCII, and scalars that stand alone (see
+    /// `standsAlone`) after the first, without the marks that cleaning removes
+    /// (`< * _ [ \ &`), table separators (`|`, a tab, a run of spaces within the text), or a
+    /// `#` or a bullet glyph in front; such a line is an item (when it starts with an item
+    /// number) or text (or blank) whatever else it says. Classifying it from the bytes saves
+    /// making a string of the raw line and walking it character by character.
     func classifyPlain(_ bytes: UnsafeBufferPointer<UInt8>, number line: Int) -> Token? {
         var start = 0
         while start < bytes.count, bytes[start] == 0x20 { start += 1 }
@@ -214,7 +215,8 @@ struct Tokenizer: Sendable {
         var end = bytes.count
         while bytes[end - 1] == 0x20 { end -= 1 }
         var previous: UInt8 = 0
-        for i in start..<end {
+        var i = start
+        while i < end {
             let byte = bytes[i]
             switch byte {
             case 0x3C, 0x2A, 0x5F, 0x5B, 0x5C, 0x26, 0x7C:  // < * _ [ \ & |
@@ -224,22 +226,68 @@ struct Tokenizer: Sendable {
                 return nil
             case 0x20...0x7E:
                 previous = byte
-            default:  // tab, other controls, form feed, non-ASCII
+                i += 1
+            case 0xC2...0xF4 where i > start:
+                // A curly quote or dash: one character of its own, as an ASCII byte is.
+                guard let length = Self.standingScalarLength(bytes, at: i, end: end) else { return nil }
+                previous = 0x80
+                i += length
+            default:  // tab, other controls, form feed, a scalar that may join its neighbours
                 return nil
             }
         }
-        // "#" headings, bullets (and a lost glyph: one space before a letter), item numbers:
-        // "(ii)", "4.3", "a)" (a letter starts one only with ")" in the first eight bytes).
+        // "#" headings, bullets (and a lost glyph: one space before a letter).
         let first = bytes[start]
         let lowercase = first >= 0x61 && first <= 0x7A
         let letter = lowercase || (first >= 0x41 && first <= 0x5A)
-        if first == 0x23 || grammar.bullets.contains(Unicode.Scalar(first)) || (start == 1 && letter)
-            || first == 0x28 || (first >= 0x30 && first <= 0x39)
-            || (lowercase && bytes[start..<min(start + 8, bytes.count)].contains(0x29)) {
+        if first == 0x23 || grammar.prefilters.isASCIIBullet(first) || (start == 1 && letter) {
             return nil
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        // Item numbers: "(ii)", "4.3", "a)" (a letter starts one only with ")" in the first
+        // eight bytes).
+        if first == 0x28 || (first >= 0x30 && first <= 0x39)
+            || (lowercase && bytes[start..<min(start + 8, end)].contains(0x29)),
+           let (number, rest) = Self.numberPrefix(Substring(text)) {
+            return numberedToken(number, rest, content: Substring(text), line: line, indent: start)
+        }
         return Token(kind: .text, line: line, text: text, indent: start)
+    }
+
+    /// The length of the UTF-8 scalar at `index` when it is one that `standsAlone`, else nil
+    /// (nil too for a malformed sequence, which decoding would repair).
+    static func standingScalarLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int? {
+        let lead = bytes[index]
+        let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard index + length <= end else { return nil }
+        var value = UInt32(lead) & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07)
+        for k in 1..<length {
+            let byte = bytes[index + k]
+            guard byte & 0xC0 == 0x80 else { return nil }
+            value = value << 6 | UInt32(byte & 0x3F)
+        }
+        // (Overlong forms and surrogates fall outside every range that stands alone.)
+        return standsAlone(value) ? length : nil
+    }
+
+    /// Whether a scalar is always a character of its own and is neither whitespace nor a
+    /// control, a format mark or a bullet glyph's stand-in: then a line's characters are its
+    /// scalars, and classifying it by its bytes agrees with classifying it by its characters.
+    /// These are the non-ASCII scalars of report text: Latin letters and signs (not the
+    /// no-break space or soft hyphen), dashes, quotes, bullets and ellipses, currency,
+    /// letterlike symbols, arrows, mathematical operators, box drawing and geometric shapes,
+    /// and the private-use glyphs of symbol fonts. None of them is a grapheme extender, a
+    /// spacing mark, a prepended concession, a joiner or a regional indicator.
+    static func standsAlone(_ value: UInt32) -> Bool {
+        switch value {
+        case 0xA1...0xAC, 0xAE...0x2FF,
+             0x2010...0x2027, 0x2030...0x205E,
+             0x20A0...0x20C0, 0x2100...0x214F, 0x2190...0x22FF, 0x2500...0x25FF,
+             0xE000...0xF8FF:
+            return true
+        default:
+            return false
+        }
     }
 
     func classify(_ raw: String, number line: Int) -> Token {
@@ -308,16 +356,7 @@ struct Tokenizer: Sendable {
         }
 
         if let (number, rest) = Self.numberPrefix(content) {
-            var token = itemToken(rest, line: line, indent: indent)
-            token.kind = .numbered
-            token.number = number
-            token.bareNumber = rest.isEmpty && content.trimmingTrailingWhitespace().allSatisfy(\.isNumber)
-            // "2.0 History of the Review": a section-numbered short line is a heading.
-            if number.hasSuffix(".0"), !token.text.isEmpty, Self.looksLikeHeading(token.text) {
-                token.kind = .heading
-                token.headingSource = .numbered
-            }
-            return token
+            return numberedToken(number, rest, content: content, line: line, indent: indent)
         }
 
         let trimmedContent = content.trimmingTrailingWhitespace()
@@ -333,6 +372,20 @@ struct Tokenizer: Sendable {
             return Token(kind: .heading, line: line, text: text, indent: indent, headingSource: .bold, markup: markup)
         }
         return Token(kind: .text, line: line, text: text, indent: indent, markup: markup)
+    }
+
+    /// A line that starts with an item number, `rest` what follows it.
+    private func numberedToken(_ number: String, _ rest: Substring, content: Substring, line: Int, indent: Int) -> Token {
+        var token = itemToken(rest, line: line, indent: indent)
+        token.kind = .numbered
+        token.number = number
+        token.bareNumber = rest.isEmpty && content.trimmingTrailingWhitespace().allSatisfy(\.isNumber)
+        // "2.0 History of the Review": a section-numbered short line is a heading.
+        if number.hasSuffix(".0"), !token.text.isEmpty, Self.looksLikeHeading(token.text) {
+            token.kind = .heading
+            token.headingSource = .numbered
+        }
+        return token
     }
 
     /// A bullet or numbered line's content, with a number after a bullet ("- 4.3 The first ...").
@@ -914,8 +967,12 @@ struct Tokenizer: Sendable {
             return bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) ? [lettersKey, key(digits: true)] : [lettersKey]
         }
         if let ascii = ascii ?? nil { return ascii }
-        var letters = ""
-        var both = ""
+        // The keys are gathered as bytes and made strings once: appending to a string a
+        // character at a time cost more than the rest of the work.
+        var letters: [UInt8] = []
+        var both: [UInt8] = []
+        letters.reserveCapacity(text.utf8.count)
+        both.reserveCapacity(text.utf8.count)
         let lowered = text.lowercased()
         let utf8 = lowered.utf8
         var index = lowered.startIndex
@@ -927,24 +984,25 @@ struct Tokenizer: Sendable {
             let after = utf8.index(after: index)
             if byte < 0x80, after == utf8.endIndex || utf8[after] < 0x80 {
                 if byte >= 0x61 && byte <= 0x7A {  // lowercased: no A-Z is left
-                    letters.unicodeScalars.append(Unicode.Scalar(byte))
-                    both.unicodeScalars.append(Unicode.Scalar(byte))
+                    letters.append(byte)
+                    both.append(byte)
                 } else if byte >= 0x30 && byte <= 0x39 {
-                    both.unicodeScalars.append(Unicode.Scalar(byte))
+                    both.append(byte)
                 }
                 index = after
                 continue
             }
             let character = lowered[index]
             if character.isLetter {
-                letters.append(character)
-                both.append(character)
+                letters.append(contentsOf: character.utf8)
+                both.append(contentsOf: character.utf8)
             } else if character.isNumber {
-                both.append(character)
+                both.append(contentsOf: character.utf8)
             }
             index = lowered.index(after: index)
         }
-        return letters == both ? [letters] : [letters, both]
+        let lettersKey = String(decoding: letters, as: UTF8.self)
+        return letters == both ? [lettersKey] : [lettersKey, String(decoding: both, as: UTF8.self)]
     }
 
     // MARK: Contents pages
