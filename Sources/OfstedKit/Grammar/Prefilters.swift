@@ -43,11 +43,26 @@ struct Prefilters: Sendable {
     /// The ids of "section" and "the", which a heading key drops from its front.
     var sectionID = Lexicon.unknown
     var theID = Lexicon.unknown
+    /// The first two words of every key in `vocabularyHeadings` of two words or more, by id
+    /// (`first << 32 | second`), and the words that are a whole key of one: a heading key
+    /// that starts with two words starts one of those keys (or, after a one-word area label,
+    /// a graded heading) only if its first word is among the second or its first two among the
+    /// first.
+    private var headingStartPairs: Set<UInt64> = []
+    private var wholeHeadingIDs = WordIDSet()
+    /// Some key starts with an empty word: any pair may start a heading.
+    private var anyHeadingPair = false
     /// The ASCII bullet glyphs, bit `b` for byte `b` (a set lookup for every line was a
     /// tenth of classifying a plain one).
     private var asciiBullets: (low: UInt64, high: UInt64) = (0, 0)
 
     init() {}
+
+    /// Whether a heading key whose first two words are `first` and `second` (by id) may be
+    /// one of the grammar's headings or labels, or a graded heading.
+    func mayStartHeading(id first: Int32, then second: Int32) -> Bool {
+        anyHeadingPair || wholeHeadingIDs.contains(first) || headingStartPairs.contains(UInt64(UInt32(bitPattern: first)) << 32 | UInt64(UInt32(bitPattern: second)))
+    }
 
     /// Whether the ASCII `byte` is one of the grammar's bullet glyphs.
     func isASCIIBullet(_ byte: UInt8) -> Bool {
@@ -93,6 +108,20 @@ struct Prefilters: Sendable {
         authorityNames = WordPrefilter(words: grammar.authorities.index.firstWords, capitalized: true)
         if let inspection = grammar.facts["inspection-dates"] { inspectionNearWords = WordPrefilter(words: inspection.near) }
         if let published = grammar.facts["published"] { publicationLeads = WordPrefilter(words: published.leads.map { $0.first ?? "" }) }
+        var wholeWords: [String] = []
+        for key in vocabularyHeadings {
+            let words = key.split(separator: " ").map(String.init)
+            if words.count >= 2 {
+                let first = lexicon.insert(words[0]), second = lexicon.insert(words[1])
+                headingStartPairs.insert(UInt64(UInt32(bitPattern: first)) << 32 | UInt64(UInt32(bitPattern: second)))
+            } else if let word = words.first {
+                wholeWords.append(word)
+            } else {
+                anyHeadingPair = true
+            }
+            if words.first?.isEmpty != false { anyHeadingPair = true }
+        }
+        wholeHeadingIDs = WordIDSet(wholeWords, lexicon: &lexicon)
         for bullet in grammar.bullets where bullet.isASCII {
             let byte = UInt8(bullet.value)
             if byte < 0x40 { asciiBullets.low |= 1 << byte } else { asciiBullets.high |= 1 << (byte - 0x40) }

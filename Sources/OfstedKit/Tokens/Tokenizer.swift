@@ -22,11 +22,11 @@ struct Tokenizer: Sendable {
                 tokens.append(token)
             }
         }
-        var lexed = LineWords(count: tokens.count, lexicon: grammar.prefilters.lexicon)
+        var lexed = LineWords(count: tokens.count, prefilters: grammar.prefilters)
         markGrades(&tokens, &lexed)
         markFurniture(&tokens, &lexed)
         markContents(&tokens, &lexed)
-        if pairColumnarGrades(&tokens, &lexed) { lexed = LineWords(count: tokens.count, lexicon: grammar.prefilters.lexicon) }
+        if pairColumnarGrades(&tokens, &lexed) { lexed = LineWords(count: tokens.count, prefilters: grammar.prefilters) }
         markVocabularyHeadings(&tokens, &lexed)
         return tokens
     }
@@ -39,15 +39,17 @@ struct Tokenizer: Sendable {
         /// Each line's first word by its lexicon id (`Lexicon.unknown` for a word the grammar
         /// lacks), `noWords` for a line without words, `notLooked` until asked.
         private var firstIDs: [Int32]
-        let lexicon: Lexicon
+        /// The grammar's prefilters, held here so that asking of them copies nothing.
+        let prefilters: Prefilters
+        var lexicon: Lexicon { prefilters.lexicon }
         static let noWords: Int32 = -1
         static let notLooked: Int32 = -2
 
-        init(count: Int, lexicon: Lexicon) {
+        init(count: Int, prefilters: Prefilters) {
             words = Array(repeating: nil, count: count)
             keys = Array(repeating: nil, count: count)
             firstIDs = Array(repeating: Self.notLooked, count: count)
-            self.lexicon = lexicon
+            self.prefilters = prefilters
         }
 
         /// `Words(tokens[index].text)`.
@@ -130,7 +132,6 @@ struct Tokenizer: Sendable {
         /// line's first word (only "Section 2:" and "the" are dropped from the front), and no
         /// heading starts with that.
         private mutating func mayStartKey(_ tokenizer: Tokenizer, _ tokens: [Token], _ index: Int) -> Bool {
-            let prefilters = tokenizer.grammar.prefilters
             var first = firstWordID(tokens, index)
             guard first != Self.noWords, first != prefilters.sectionID else { return true }
             if first == prefilters.theID {
@@ -138,8 +139,13 @@ struct Tokenizer: Sendable {
                 // line goes on with a plain ASCII word, that word starts the key.
                 guard words[index] == nil, let second = secondASCIIWordID(tokens[index].text) else { return true }
                 first = second
+                return prefilters.mayStartHeading(id: first)
             }
-            return prefilters.mayStartHeading(id: first)
+            guard prefilters.mayStartHeading(id: first) else { return false }
+            // A plain ASCII word after the first is the key's second word: nothing between
+            // them is dropped from a key.
+            guard words[index] == nil, let second = secondASCIIWordID(tokens[index].text) else { return true }
+            return prefilters.mayStartHeading(id: first, then: second)
         }
 
         /// Whether `Words(text)` certainly has more than `limit` words, told from the bytes:
@@ -846,7 +852,7 @@ struct Tokenizer: Sendable {
                 }
                 let keys = lineKeys[i] ?? Self.furnitureKeys(tokens[i])
                 lineKeys[i] = keys
-                for key in keys where key.count >= 8 {
+                for key in keys where !key.hasAtMostCharacters(7) {
                     repeats[key, default: ([], [])].zones.insert(zoneIndex)
                     repeats[key, default: ([], [])].lines.insert(i)
                 }
@@ -973,7 +979,7 @@ struct Tokenizer: Sendable {
         var both: [UInt8] = []
         letters.reserveCapacity(text.utf8.count)
         both.reserveCapacity(text.utf8.count)
-        let lowered = text.lowercased()
+        let lowered = Self.lowercased(text)
         let utf8 = lowered.utf8
         var index = lowered.startIndex
         while index < lowered.endIndex {
@@ -1003,6 +1009,23 @@ struct Tokenizer: Sendable {
         }
         let lettersKey = String(decoding: letters, as: UTF8.self)
         return letters == both ? [lettersKey] : [lettersKey, String(decoding: both, as: UTF8.self)]
+    }
+
+    /// `text.lowercased()`, each scalar's lowercase mapping in turn, with an ASCII scalar
+    /// mapped from its byte: the library asks every scalar's properties once a line has one
+    /// that is not ASCII, which made a running header with a dash cost as much as a page.
+    static func lowercased(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                let byte = UInt8(scalar.value)
+                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            } else {
+                bytes.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: Contents pages
@@ -1265,11 +1288,17 @@ struct Tokenizer: Sendable {
         return Self.headingKeyWords(words.words.map(\.text), maxWords: maxWords).map(Self.joinedKey)
     }
 
-    /// The heading key of normalized words when its first word starts a key of the grammar's
-    /// heading tables (sections, services, timescales, area labels), else nil.
+    /// The heading key of normalized words when its first words may start a key of the
+    /// grammar's heading tables (sections, services, timescales, area labels) or a graded
+    /// heading, else nil.
     func vocabularyKey(_ normalized: [String], maxWords: Int = Tokenizer.maxHeadingWords) -> String? {
         guard let words = Self.headingKeyWords(normalized, maxWords: maxWords),
               grammar.prefilters.mayStartHeading(words[words.startIndex]) else { return nil }
+        if words.count >= 2 {
+            let first = grammar.prefilters.lexicon.id(words[words.startIndex])
+            let second = grammar.prefilters.lexicon.id(words[words.startIndex + 1])
+            guard grammar.prefilters.mayStartHeading(id: first, then: second) else { return nil }
+        }
         return Self.joinedKey(words)
     }
 
