@@ -19,6 +19,9 @@ struct InputLimits: Sendable, Equatable {
     /// Why `bytes` are over a limit, or nil.
     func problem(with bytes: [UInt8]) -> String? {
         if bytes.count > maxBytes { return tooLarge(bytes.count) }
+        // Every line takes at least a byte: a document no longer than the limit is within it,
+        // without a pass over its bytes.
+        if bytes.count <= maxLines { return nil }
         let lines = Self.lineCount(bytes)
         if lines > maxLines {
             return "too many lines (\(lines); the limit is \(maxLines))"

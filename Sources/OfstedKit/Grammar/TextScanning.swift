@@ -41,10 +41,11 @@ extension StringProtocol {
     /// Whether the text has at most `limit` characters: `count <= limit`, without walking the
     /// characters of a text whose bytes already decide it.
     func hasAtMostCharacters(_ limit: Int) -> Bool {
-        // No character is shorter than a byte; an ASCII text without "\r\n" has one per byte.
+        // No character is shorter than a byte; a text of scalars that stand alone (ASCII
+        // without "\r\n", curly quotes, dashes) has one character per scalar.
         if utf8.count <= limit { return true }
-        let plainASCII = utf8.withContiguousBytes { bytes in !bytes.contains { $0 >= 0x80 || $0 == 0x0D } }
-        return plainASCII ? false : count <= limit
+        if let scalars = utf8.withContiguousBytes({ StandaloneScalars.count($0, upTo: limit + 1) }) { return scalars <= limit }
+        return count <= limit
     }
 
     /// How many pieces `split(separator: " ")` gives: the runs of characters between spaces.
@@ -213,5 +214,67 @@ extension Collection where Element == UInt8 {
     func withContiguousBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         if let result = try withContiguousStorageIfAvailable(body) { return result }
         return try Array(self).withUnsafeBufferPointer(body)
+    }
+}
+
+/// Scalars that are always a character of their own: a text made of them has as many
+/// characters as scalars, and a character test of such a scalar is a test of its bytes.
+enum StandaloneScalars {
+    /// Whether a scalar is always a character of its own and is neither whitespace nor a
+    /// control or format mark. These are the non-ASCII scalars of report text: Latin letters
+    /// and signs (not the no-break space or soft hyphen), dashes, quotes, bullets and
+    /// ellipses, currency, letterlike symbols, arrows, mathematical operators, box drawing and
+    /// geometric shapes, and the private-use glyphs of symbol fonts. None of them is a
+    /// grapheme extender, a spacing mark, a prepended concession, a joiner, a Hangul jamo or a
+    /// regional indicator, so a character boundary falls on each side of one (unless a
+    /// combining mark follows it).
+    static func standsAlone(_ value: UInt32) -> Bool {
+        switch value {
+        case 0xA1...0xAC, 0xAE...0x2FF,
+             0x2010...0x2027, 0x2030...0x205E,
+             0x20A0...0x20C0, 0x2100...0x214F, 0x2190...0x22FF, 0x2500...0x25FF,
+             0xE000...0xF8FF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The length of the UTF-8 scalar at `index` (a lead byte, before `end`) when it
+    /// `standsAlone`, else nil (nil too for a malformed sequence, which decoding repairs).
+    static func length(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int? {
+        let lead = bytes[index]
+        guard lead >= 0xC2, lead <= 0xF4 else { return nil }
+        let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard index + length <= end else { return nil }
+        var value = UInt32(lead) & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07)
+        for k in 1..<length {
+            let byte = bytes[index + k]
+            guard byte & 0xC0 == 0x80 else { return nil }
+            value = value << 6 | UInt32(byte & 0x3F)
+        }
+        // (Overlong forms and surrogates fall outside every range that stands alone.)
+        return standsAlone(value) ? length : nil
+    }
+
+    /// How many scalars `bytes` holds, counting no further than `cap`, when each of them is a
+    /// character of its own: ASCII other than CR (which joins a following LF) or a scalar that
+    /// `standsAlone`; else nil. The first `n` counted are at least `n` characters whatever
+    /// follows them, so a count that reaches `cap` means at least `cap` characters.
+    static func count(_ bytes: UnsafeBufferPointer<UInt8>, upTo cap: Int) -> Int? {
+        var count = 0
+        var index = 0
+        while index < bytes.count, count < cap {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if byte == 0x0D { return nil }
+                index += 1
+            } else {
+                guard let length = length(bytes, at: index, end: bytes.count) else { return nil }
+                index += length
+            }
+            count += 1
+        }
+        return count
     }
 }

@@ -64,5 +64,9 @@ struct Token: Sendable {
     /// are marked as furniture with markup "heading-continuation").
     var extraLines: Int = 0
 
-    var isContent: Bool { kind != .blank && kind != .furniture }
+    var isContent: Bool { Self.isContent(kind) }
+
+    /// `isContent` of a token of this kind, for asking of a token in place in an array (asking
+    /// the token itself copied it there).
+    static func isContent(_ kind: Kind) -> Bool { kind != .blank && kind != .furniture }
 }

@@ -208,7 +208,7 @@ struct Tokenizer: Sendable {
     /// `classify` for a plain line, read from its bytes, or nil when the line is not plain.
     ///
     /// Most lines of a report are plain: printable ASCII, and scalars that stand alone (see
-    /// `standsAlone`) after the first, without the marks that cleaning removes
+    /// `StandaloneScalars`) after the first, without the marks that cleaning removes
     /// (`< * _ [ \ &`), table separators (`|`, a tab, a run of spaces within the text), or a
     /// `#` or a bullet glyph in front; such a line is an item (when it starts with an item
     /// number) or text (or blank) whatever else it says. Classifying it from the bytes saves
@@ -235,7 +235,7 @@ struct Tokenizer: Sendable {
                 i += 1
             case 0xC2...0xF4 where i > start:
                 // A curly quote or dash: one character of its own, as an ASCII byte is.
-                guard let length = Self.standingScalarLength(bytes, at: i, end: end) else { return nil }
+                guard let length = StandaloneScalars.length(bytes, at: i, end: end) else { return nil }
                 previous = 0x80
                 i += length
             default:  // tab, other controls, form feed, a scalar that may join its neighbours
@@ -258,42 +258,6 @@ struct Tokenizer: Sendable {
             return numberedToken(number, rest, content: Substring(text), line: line, indent: start)
         }
         return Token(kind: .text, line: line, text: text, indent: start)
-    }
-
-    /// The length of the UTF-8 scalar at `index` when it is one that `standsAlone`, else nil
-    /// (nil too for a malformed sequence, which decoding would repair).
-    static func standingScalarLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int? {
-        let lead = bytes[index]
-        let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-        guard index + length <= end else { return nil }
-        var value = UInt32(lead) & (lead < 0xE0 ? 0x1F : lead < 0xF0 ? 0x0F : 0x07)
-        for k in 1..<length {
-            let byte = bytes[index + k]
-            guard byte & 0xC0 == 0x80 else { return nil }
-            value = value << 6 | UInt32(byte & 0x3F)
-        }
-        // (Overlong forms and surrogates fall outside every range that stands alone.)
-        return standsAlone(value) ? length : nil
-    }
-
-    /// Whether a scalar is always a character of its own and is neither whitespace nor a
-    /// control, a format mark or a bullet glyph's stand-in: then a line's characters are its
-    /// scalars, and classifying it by its bytes agrees with classifying it by its characters.
-    /// These are the non-ASCII scalars of report text: Latin letters and signs (not the
-    /// no-break space or soft hyphen), dashes, quotes, bullets and ellipses, currency,
-    /// letterlike symbols, arrows, mathematical operators, box drawing and geometric shapes,
-    /// and the private-use glyphs of symbol fonts. None of them is a grapheme extender, a
-    /// spacing mark, a prepended concession, a joiner or a regional indicator.
-    static func standsAlone(_ value: UInt32) -> Bool {
-        switch value {
-        case 0xA1...0xAC, 0xAE...0x2FF,
-             0x2010...0x2027, 0x2030...0x205E,
-             0x20A0...0x20C0, 0x2100...0x214F, 0x2190...0x22FF, 0x2500...0x25FF,
-             0xE000...0xF8FF:
-            return true
-        default:
-            return false
-        }
     }
 
     func classify(_ raw: String, number line: Int) -> Token {
@@ -873,7 +837,7 @@ struct Tokenizer: Sendable {
             }
         }
         guard !grammar.furnitureLines.isEmpty || !grammar.furniturePrefixes.isEmpty else { return }
-        for index in tokens.indices where tokens[index].isContent && tokens[index].text.hasAtMostCharacters(199) {
+        for index in tokens.indices where Token.isContent(tokens[index].kind) && tokens[index].text.hasAtMostCharacters(199) {
             // Boilerplate starts with the first word of a furniture line or prefix.
             if !grammar.prefilters.emptyFurniturePrefix {
                 let first = lexed.firstWordID(tokens, index)
@@ -1036,7 +1000,7 @@ struct Tokenizer: Sendable {
         var index = 0
         while index < tokens.count {
             defer { index += 1 }
-            guard tokens[index].isContent, let key = lexed.vocabularyKey(self, tokens, index),
+            guard Token.isContent(tokens[index].kind), let key = lexed.vocabularyKey(self, tokens, index),
                   let sections = grammar.sectionHeadings[key], sections.contains(where: { grammar.sections[$0].role == .contents }) else { continue }
             var i = index + 1
             var titles: [Int] = []
@@ -1095,7 +1059,7 @@ struct Tokenizer: Sendable {
     /// label, grade, label, grade (each keeping its line number).
     /// Returns whether it moved any token.
     private func pairColumnarGrades(_ tokens: inout [Token], _ lexed: inout LineWords) -> Bool {
-        let content = tokens.indices.filter { tokens[$0].isContent }
+        let content = tokens.indices.filter { Token.isContent(tokens[$0].kind) }
         var rewrites: [(range: ClosedRange<Int>, order: [Int])] = []
         var c = 0
         while c < content.count {
@@ -1393,7 +1357,7 @@ struct Tokenizer: Sendable {
     private func previousContent(_ tokens: [Token], before index: Int) -> Int? {
         var i = index - 1
         while i >= 0 {
-            if tokens[i].isContent { return i }
+            if Token.isContent(tokens[i].kind) { return i }
             i -= 1
         }
         return nil
@@ -1402,7 +1366,7 @@ struct Tokenizer: Sendable {
     private func nextContent(_ tokens: [Token], after index: Int) -> Int? {
         var i = index + 1
         while i < tokens.count {
-            if tokens[i].isContent { return i }
+            if Token.isContent(tokens[i].kind) { return i }
             i += 1
         }
         return nil
