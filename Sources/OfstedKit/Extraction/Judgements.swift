@@ -274,7 +274,7 @@ private struct Walker {
             let mayBeAnchored = sentences.count > 1 && Self.mayMatch(headingRequirements, found)
             guard mayBeAnchored || Self.mayMatch(headlineRequirements, found) || Self.mayMatch(proseRequirements, found) else { continue }
             let words = Words(String(sentence))
-            guard words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) }) else { continue }
+            guard words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.id) }) else { continue }
             if paragraphService == nil {
                 paragraphService = leadingService(index == 0 ? words : Words(String(sentences[0])))
             }
@@ -335,7 +335,7 @@ private struct Walker {
     /// last element, when that is a word or a grade, says which words it ends with.
     func mayEnd(_ pattern: Pattern, with last: String) -> Bool {
         switch pattern.elements.last {
-        case .word(let word): return last == word
+        case .word(let literal): return last == literal.text
         case .slot(.grade): return grammar.prefilters.gradePhraseLastWords.contains(last)
         default: return true
         }
@@ -356,7 +356,7 @@ private struct Walker {
         // Nothing trimmed: the words of `text`, when the caller has them, are the words.
         let words = lexed.flatMap { trimmed.utf8.count == text.utf8.count ? $0 : nil } ?? Words(String(trimmed))
         guard words.count > 1, words.count <= 48,
-              words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.text) || $0.text == "grade" }) else { return false }
+              words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.id) || $0.id == CommonWords.grade }) else { return false }
         var memo = MatchMemo(words)
         for (pattern, requirements) in zip(headingPatterns, headingRequirements) {
             for (element, required) in zip(pattern.patterns, requirements) where required & ~found == 0 {

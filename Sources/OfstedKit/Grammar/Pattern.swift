@@ -6,9 +6,20 @@
 /// Words match words (see `Word`), `{slot}`s match vocabulary, `[ ... ]` is optional.
 struct Pattern: Sendable {
     indirect enum Element: Sendable {
-        case word(String)
+        case word(Literal)
         case slot(Slot)
         case optional([Element])
+    }
+
+    /// A word the pattern needs as written, with its id.
+    struct Literal: Sendable {
+        let text: String
+        let id: WordID
+
+        init(_ text: String) {
+            self.text = text
+            id = WordHash.id(text)
+        }
     }
 
     enum Slot: String, CaseIterable, Sendable {
@@ -41,7 +52,7 @@ struct Pattern: Sendable {
         var literal = ""
         func flushLiteral() {
             if !literal.isEmpty {
-                stack[stack.count - 1].append(contentsOf: Words.normalize(literal).map(Element.word))
+                stack[stack.count - 1].append(contentsOf: Words.normalize(literal).map { Element.word(Literal($0)) })
                 literal = ""
             }
         }
@@ -195,7 +206,7 @@ struct PatternMatcher: Sendable {
     /// Whether `element` can match at `i`: a necessary condition, cheaper than trying.
     private func mayStart(_ element: Pattern.Element, _ words: Words, _ i: Int, _ memo: inout MatchMemo) -> Bool {
         switch element {
-        case .word(let text): return words[i].text == text
+        case .word(let literal): return words[i].id == literal.id
         case .optional: return true
         case .slot(let slot):
             let starts = memo.starts(at: i, words, self)
@@ -218,8 +229,8 @@ struct PatternMatcher: Sendable {
         }
         let rest = elements.dropFirst()
         switch first {
-        case .word(let text):
-            guard i < words.count, words[i].text == text else { return nil }
+        case .word(let literal):
+            guard i < words.count, words[i].id == literal.id else { return nil }
             return run(rest, i + 1, bindings, words, anchored: anchored, qualify: qualify, memo: &memo)
         case .optional(let inner):
             if let result = run(ArraySlice(inner + rest), i, bindings, words, anchored: anchored, qualify: qualify, memo: &memo) {
@@ -267,7 +278,7 @@ struct PatternMatcher: Sendable {
                 out.append((b, mention.range.upperBound))
             }
         case .timescale:
-            let start = words[i].text == "the" ? i + 1 : i
+            let start = words[i].id == CommonWords.the ? i + 1 : i
             for (id, end) in vocabulary.timescales.matches(in: words, at: start) {
                 var b = bindings
                 b.timescale = Mention(id: id, range: i..<end)
@@ -308,7 +319,7 @@ struct PatternMatcher: Sendable {
     func serviceCandidates(_ words: Words, _ i: Int) -> [Mention] {
         let index = allServiceAliases ? vocabulary.allServices : vocabulary.services
         var out: [Mention] = []
-        for start in words[i].text == "the" ? [i, i + 1] : [i] where start < words.count {
+        for start in words[i].id == CommonWords.the ? [i, i + 1] : [i] where start < words.count {
             for (id, end) in index.matches(in: words, at: start) {
                 out.append(Mention(id: id, range: i..<end))
             }
@@ -326,7 +337,7 @@ struct PatternMatcher: Sendable {
     private func areaCandidates(_ words: Words, _ i: Int, qualify: Bool, memo: inout MatchMemo) -> [AreaMention] {
         if let known = memo.areas[qualify ? 1 : 0][i] { return known }
         var out: [AreaMention] = []
-        for start in words[i].text == "the" ? [i, i + 1] : [i] where start < words.count {
+        for start in words[i].id == CommonWords.the ? [i, i + 1] : [i] where start < words.count {
             for (id, end) in vocabulary.areas.matches(in: words, at: start) {
                 out.append(AreaMention(id: id, service: nil, range: i..<end))
             }
@@ -375,7 +386,7 @@ struct PatternMatcher: Sendable {
             if end > area.range.upperBound { break }
             // Separators between areas.
             var next = end
-            while next < words.count, [",", ";", "and", "&"].contains(words[next].text) { next += 1 }
+            while next < words.count, CommonWords.isAreaListSeparator(words[next].id) { next += 1 }
             if next == end { break }
             position = next
         }
@@ -418,17 +429,17 @@ struct MatchMemo {
         if starts[i].contains(.known) { return starts[i] }
         let vocabulary = matcher.vocabulary
         var found: Starts = .known
-        let text = words[i].text
-        let afterThe = text == "the" && i + 1 < words.count ? words[i + 1].text : nil
+        let id = words[i].id
+        let afterThe = id == CommonWords.the && i + 1 < words.count ? words[i + 1].id : nil
         let services = matcher.allServiceAliases ? vocabulary.allServices : vocabulary.services
-        if services.mayStart(with: text) || afterThe.map(services.mayStart(with:)) == true { found.insert(.service) }
+        if services.mayStart(with: id) || afterThe.map(services.mayStart(with:)) == true { found.insert(.service) }
         if !matcher.numberCandidates(words, i).isEmpty { found.insert(.number) }
-        if vocabulary.areas.mayStart(with: text) || afterThe.map(vocabulary.areas.mayStart(with:)) == true { found.insert(.area) }
-        if vocabulary.grades.mayStart(with: text) { found.insert(.grade) }
-        if text == "the" ? afterThe.map(vocabulary.timescales.mayStart(with:)) == true : vocabulary.timescales.mayStart(with: text) {
+        if vocabulary.areas.mayStart(with: id) || afterThe.map(vocabulary.areas.mayStart(with:)) == true { found.insert(.area) }
+        if vocabulary.grades.mayStart(with: id) { found.insert(.grade) }
+        if id == CommonWords.the ? afterThe.map(vocabulary.timescales.mayStart(with:)) == true : vocabulary.timescales.mayStart(with: id) {
             found.insert(.timescale)
         }
-        if vocabulary.nouns.mayStart(with: text) { found.insert(.improvements) }
+        if vocabulary.nouns.mayStart(with: id) { found.insert(.improvements) }
         starts[i] = found
         return found
     }

@@ -214,7 +214,8 @@ struct PatternPrefilter: Sendable {
         }
         // Words of one to three letters ("the", "is", "as") are in nearly every sentence: not
         // worth a bit, nor the time to look for them.
-        for case .word(let word) in patterns.flatMap(\.elements) {
+        for case .word(let literal) in patterns.flatMap(\.elements) {
+            let word = literal.text
             guard literalBits[word] == nil, let head = WordHeads.head(of: word), head.count >= 4, let bit = newBit() else { continue }
             literalBits[word] = bit
             heads.insert(word, mask: bit)
@@ -248,7 +249,7 @@ struct PatternPrefilter: Sendable {
         var required: Requirements = 0
         for element in pattern.elements {
             switch element {
-            case .word(let word): required |= literalBits[word] ?? 0
+            case .word(let literal): required |= literalBits[literal.text] ?? 0
             case .slot(let slot): required |= slotBits[slot] ?? 0
             case .optional: continue
             }
@@ -388,7 +389,7 @@ extension Pattern {
     /// The words every match needs: the literal words outside `[ ]`.
     var requiredWords: [String] {
         elements.compactMap { element in
-            if case .word(let word) = element { return word }
+            if case .word(let literal) = element { return literal.text }
             return nil
         }
     }

@@ -6,6 +6,8 @@
 /// marks separate words and are dropped.
 struct Word: Sendable, Equatable {
     let text: String
+    /// `WordHash.id(text)`: what matching compares.
+    let id: WordID
     /// Offsets in the source's UTF-8, so that ranges survive copying the source.
     let start: Int
     let end: Int
@@ -45,6 +47,32 @@ struct Words: Sendable {
         source.withUTF8Bytes { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
     }
 
+    /// The ids of the punctuation words, worked out once.
+    static func punctuationID(_ text: String) -> WordID {
+        switch text {
+        case "-": return Punctuation.dash
+        case ",": return Punctuation.comma
+        case ";": return Punctuation.semicolon
+        case ":": return Punctuation.colon
+        case "(": return Punctuation.open
+        case ")": return Punctuation.close
+        case "/": return Punctuation.slash
+        case "and": return Punctuation.and
+        default: return WordHash.id(text)
+        }
+    }
+
+    enum Punctuation {
+        static let dash = WordHash.id("-")
+        static let comma = WordHash.id(",")
+        static let semicolon = WordHash.id(";")
+        static let colon = WordHash.id(":")
+        static let open = WordHash.id("(")
+        static let close = WordHash.id(")")
+        static let slash = WordHash.id("/")
+        static let and = WordHash.id("and")
+    }
+
     /// The normalized form of a phrase: its words' texts.
     static func normalize(_ phrase: String) -> [String] { Words(phrase).words.map(\.text) }
 
@@ -82,13 +110,14 @@ struct Words: Sendable {
 
         mutating func flush(_ end: Int) {
             if !current.isEmpty {
-                words.append(Word(text: String(decoding: current, as: UTF8.self), start: start, end: end, capitalized: capitalized))
+                let id = current.withUnsafeBufferPointer { WordHash.id($0) }
+                words.append(Word(text: String(decoding: current, as: UTF8.self), id: id, start: start, end: end, capitalized: capitalized))
                 current.removeAll(keepingCapacity: true)
             }
         }
 
         mutating func punctuation(_ text: String, _ i: Int, _ length: Int) {
-            words.append(Word(text: text, start: i, end: i + length, capitalized: false))
+            words.append(Word(text: text, id: Words.punctuationID(text), start: i, end: i + length, capitalized: false))
         }
 
         mutating func run() {
@@ -108,7 +137,8 @@ struct Words: Sendable {
                         let next = end < count ? bytes[end] : 0x20
                         let ends = next < 0x80 && next != 0x27 && next != 0x60 && (next != 0x2E || !lastIsDigit)
                         if ends {
-                            words.append(Word(text: Self.lowercasedASCII(bytes, i..<end), start: i, end: end,
+                            let id = WordHash.id(UnsafeRawPointer(bytes.baseAddress! + i), count: end - i, orMask: 0x2020_2020_2020_2020)
+                            words.append(Word(text: Self.lowercasedASCII(bytes, i..<end), id: id, start: i, end: end,
                                               capitalized: byte >= 0x41 && byte <= 0x5A))
                             previousIsWord = true
                             i = end
@@ -244,68 +274,82 @@ extension Unicode.Scalar {
 struct PhraseIndex<Value: Sendable>: Sendable {
     struct Entry: Sendable {
         let words: [String]
+        /// The words' ids, which matching compares.
+        let ids: [WordID]
         let value: Value
     }
 
-    private var byFirst: [String: [Entry]] = [:]
-    /// For each first byte of a first word, a bit for each length (up to 63 bytes) of the first
-    /// words with it: most words of a text are ruled out here, before hashing them.
-    private var firstWordShapes = [UInt64](repeating: 0, count: 256)
+    /// The entries of each first word, longest first: slot `byFirst[id]` of `lists`.
+    private var byFirst = WordTable<Int32>(empty: -1)
+    private var lists: [[Entry]] = []
+    /// A first word that is the empty string ("" normalizes to no words, so no text has it).
+    private var emptyFirst: [Entry] = []
 
-    var isEmpty: Bool { byFirst.isEmpty }
+    var isEmpty: Bool { lists.isEmpty && emptyFirst.isEmpty }
 
     /// Adds a phrase (already normalized). Longer phrases are tried first.
     mutating func insert(_ words: [String], _ value: Value) {
         guard let first = words.first else { return }
-        var entries = byFirst[first, default: []]
-        let position = entries.firstIndex(where: { $0.words.count < words.count }) ?? entries.count
-        entries.insert(Entry(words: words, value: value), at: position)
-        byFirst[first] = entries
-        if let byte = first.utf8.first { firstWordShapes[Int(byte)] |= Self.lengthBit(first) }
+        let entry = Entry(words: words, ids: words.map(WordHash.id), value: value)
+        if first.isEmpty {
+            Self.insert(entry, into: &emptyFirst)
+            return
+        }
+        var list = byFirst[entry.ids[0]]
+        if list < 0 {
+            list = Int32(lists.count)
+            lists.append([])
+            byFirst.set(entry.ids[0], list)
+        }
+        Self.insert(entry, into: &lists[Int(list)])
     }
 
-    private static func lengthBit(_ word: String) -> UInt64 { 1 << UInt64(min(word.utf8.count, 63)) }
+    private static func insert(_ entry: Entry, into entries: inout [Entry]) {
+        let position = entries.firstIndex(where: { $0.words.count < entry.words.count }) ?? entries.count
+        entries.insert(entry, at: position)
+    }
 
-    /// The phrases that start with `word`.
-    private func entries(startingWith word: String) -> [Entry]? {
-        guard let byte = word.utf8.first else { return byFirst[word] }
-        guard firstWordShapes[Int(byte)] & Self.lengthBit(word) != 0 else { return nil }
-        return byFirst[word]
+    /// The phrases that start with the word `id`.
+    @inline(__always)
+    private func entries(startingWith id: WordID) -> [Entry]? {
+        let list = byFirst[id]
+        return list < 0 ? nil : lists[Int(list)]
     }
 
     /// Every phrase that matches `words` at `index`, longest first, with the index after it.
     func matches(in words: Words, at index: Int) -> [(value: Value, end: Int)] {
-        guard index < words.count, let entries = entries(startingWith: words[index].text) else { return [] }
+        guard index < words.count, let entries = entries(startingWith: words[index].id) else { return [] }
         var result: [(Value, Int)] = []
         for entry in entries where matchesEntry(entry, words, index) {
-            result.append((entry.value, index + entry.words.count))
+            result.append((entry.value, index + entry.ids.count))
         }
         return result
     }
 
     /// The longest phrase that matches `words` at `index`.
     func longest(in words: Words, at index: Int) -> (value: Value, end: Int)? {
-        guard index < words.count, let entries = entries(startingWith: words[index].text) else { return nil }
+        guard index < words.count, let entries = entries(startingWith: words[index].id) else { return nil }
         for entry in entries where matchesEntry(entry, words, index) {
-            return (entry.value, index + entry.words.count)
+            return (entry.value, index + entry.ids.count)
         }
         return nil
     }
 
     /// True when some phrase starts with this word (a cheap pre-filter).
-    func mayStart(with word: String) -> Bool { entries(startingWith: word) != nil }
+    @inline(__always)
+    func mayStart(with id: WordID) -> Bool { byFirst[id] >= 0 }
 
     /// The words phrases start with.
-    var firstWords: [String] { Array(byFirst.keys) }
+    var firstWords: [String] { lists.map { $0[0].words[0] } + (emptyFirst.isEmpty ? [] : [""]) }
 
     /// Every entry, for validation.
-    var entries: [Entry] { byFirst.values.flatMap { $0 } }
+    var entries: [Entry] { lists.flatMap { $0 } + emptyFirst }
 
     private func matchesEntry(_ entry: Entry, _ words: Words, _ index: Int) -> Bool {
-        guard index + entry.words.count <= words.count else { return false }
+        guard index + entry.ids.count <= words.count else { return false }
         var i = 1
-        while i < entry.words.count {
-            if words[index + i].text != entry.words[i] { return false }
+        while i < entry.ids.count {
+            if words[index + i].id != entry.ids[i] { return false }
             i += 1
         }
         return true
