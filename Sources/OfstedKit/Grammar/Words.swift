@@ -25,7 +25,12 @@ struct Words: Sendable {
 
     init(_ source: String) {
         self.source = source
-        self.words = source.withUTF8Bytes { Words.lex($0) }
+        self.words = source.withUTF8Bytes { bytes in
+            var sink = WordList(bytes: bytes)
+            var lexer = WordLexer(bytes: bytes)
+            lexer.run(&sink)
+            return sink.words
+        }
     }
 
     var count: Int { words.count }
@@ -83,150 +88,6 @@ struct Words: Sendable {
     /// The words' texts joined with single spaces.
     var key: String { words.map(\.text).joined(separator: " ") }
 
-    private static func lex(_ bytes: UnsafeBufferPointer<UInt8>) -> [Word] {
-        var lexer = Lexer(bytes: bytes)
-        lexer.run()
-        return lexer.words
-    }
-
-    /// The lexer's state while it reads one text.
-    private struct Lexer {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var words: [Word] = []
-        /// The word being read, lowercased, as UTF-8.
-        var current: [UInt8] = []
-        var start = 0
-        var capitalized = false
-        /// Whether the last scalar of `current` is numeric (for "4.3").
-        var lastIsNumeric = false
-        /// Whether the scalar before the one being read is a word character (for "well-being").
-        var previousIsWord = false
-
-        init(bytes: UnsafeBufferPointer<UInt8>) {
-            self.bytes = bytes
-            words.reserveCapacity(bytes.count / 6 + 1)
-            current.reserveCapacity(32)
-        }
-
-        mutating func flush(_ end: Int) {
-            if !current.isEmpty {
-                let id = current.withUnsafeBufferPointer { WordHash.id($0) }
-                words.append(Word(text: String(decoding: current, as: UTF8.self), id: id, start: start, end: end, capitalized: capitalized))
-                current.removeAll(keepingCapacity: true)
-            }
-        }
-
-        mutating func punctuation(_ text: String, _ i: Int, _ length: Int) {
-            words.append(Word(text: text, id: Words.punctuationID(text), start: i, end: i + length, capitalized: false))
-        }
-
-        mutating func run() {
-            let count = bytes.count
-            var i = 0
-            while i < count {
-                let byte = bytes[i]
-                // ASCII letters and digits: the common case.
-                if byte < 0x80, Self.isASCIIWordByte(byte) {
-                    if current.isEmpty {
-                        // A word starts: read its ASCII run, and when what follows cannot
-                        // continue it (an apostrophe, a decimal point, a non-ASCII letter
-                        // could), make the word straight from the bytes.
-                        var end = i + 1
-                        while end < count, Self.isASCIIWordByte(bytes[end]) { end += 1 }
-                        let lastIsDigit = bytes[end - 1] <= 0x39
-                        let next = end < count ? bytes[end] : 0x20
-                        let ends = next < 0x80 && next != 0x27 && next != 0x60 && (next != 0x2E || !lastIsDigit)
-                        if ends {
-                            let id = WordHash.id(UnsafeRawPointer(bytes.baseAddress! + i), count: end - i, orMask: 0x2020_2020_2020_2020)
-                            words.append(Word(text: Self.lowercasedASCII(bytes, i..<end), id: id, start: i, end: end,
-                                              capitalized: byte >= 0x41 && byte <= 0x5A))
-                            previousIsWord = true
-                            i = end
-                            continue
-                        }
-                        start = i
-                        capitalized = byte >= 0x41 && byte <= 0x5A
-                        for j in i..<end { current.append(Self.lowercased(bytes[j])) }
-                        lastIsNumeric = lastIsDigit
-                        previousIsWord = true
-                        i = end
-                        continue
-                    }
-                    current.append(Self.lowercased(byte))
-                    lastIsNumeric = byte <= 0x39
-                    previousIsWord = true
-                    i += 1
-                    continue
-                }
-                let (scalar, length) = Words.decode(bytes, at: i)
-                if byte >= 0x80, scalar.isWordCharacter {
-                    if current.isEmpty {
-                        start = i
-                        capitalized = scalar.properties.isUppercase
-                    }
-                    let lower = scalar.properties.lowercaseMapping
-                    current.append(contentsOf: lower.utf8)
-                    lastIsNumeric = lower.unicodeScalars.last?.properties.numericType != nil
-                    previousIsWord = true
-                    i += length
-                    continue
-                }
-                let next = i + length
-                switch scalar {
-                case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`":
-                    // An apostrophe inside a word ("children's") belongs to it; elsewhere it quotes.
-                    if !current.isEmpty && Words.isWordScalar(bytes, at: next) {
-                        current.append(0x27)
-                        lastIsNumeric = false
-                    } else {
-                        flush(i)
-                    }
-                case ".":
-                    // "4.3" and "1.0" are one word; a full stop elsewhere only separates.
-                    if !current.isEmpty, lastIsNumeric, next < count, Words.decode(bytes, at: next).0.properties.numericType != nil {
-                        current.append(0x2E)
-                        lastIsNumeric = false
-                    } else {
-                        flush(i)
-                    }
-                case "-", "\u{2010}", "\u{2011}":
-                    flush(i)
-                    if !(previousIsWord && Words.isWordScalar(bytes, at: next)) { punctuation("-", i, length) }
-                case "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}", "\u{2500}", "\u{2501}", "\u{FE58}", "\u{FE63}", "\u{FF0D}":
-                    flush(i)
-                    punctuation("-", i, length)
-                case ",": flush(i); punctuation(",", i, length)
-                case ";": flush(i); punctuation(";", i, length)
-                case ":": flush(i); punctuation(":", i, length)
-                case "(", "[": flush(i); punctuation("(", i, length)
-                case ")", "]": flush(i); punctuation(")", i, length)
-                case "/": flush(i); punctuation("/", i, length)
-                case "&": flush(i); punctuation("and", i, length)
-                default: flush(i)
-                }
-                previousIsWord = false
-                i = next
-            }
-            flush(count)
-        }
-
-        @inline(__always)
-        static func isASCIIWordByte(_ byte: UInt8) -> Bool {
-            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-        }
-
-        @inline(__always)
-        static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
-
-        /// An ASCII run as a lowercased string.
-        static func lowercasedASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
-            String(unsafeUninitializedCapacity: range.count) { buffer in
-                for (k, j) in range.enumerated() { buffer[k] = lowercased(bytes[j]) }
-                return range.count
-            }
-        }
-    }
-
     /// The scalar at byte `i` of well-formed UTF-8, and its length in bytes.
     @inline(__always)
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
@@ -244,9 +105,175 @@ struct Words: Sendable {
     }
 
     /// Whether the scalar at byte `i` (if any) is a word character.
-    fileprivate static func isWordScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+    @inline(__always)
+    static func isWordScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
         guard i < bytes.count else { return false }
+        let byte = bytes[i]
+        if byte < 0x80 { return WordLexer.isASCIIWordByte(byte) }
         return decode(bytes, at: i).0.isWordCharacter
+    }
+}
+
+/// What the lexer hands each word to: a `Words` keeps them all, the tokenizer only what the
+/// passes across lines ask of a line.
+protocol WordSink {
+    /// A word of `bytes[start..<end]`, its normalized text the ASCII of that range lowercased
+    /// (`normalized` nil) or `normalized`.
+    mutating func word(_ id: WordID, start: Int, end: Int, capitalized: Bool, normalized: UnsafeBufferPointer<UInt8>?)
+    /// A punctuation word (`,` `;` `:` `(` `)` `/` `-`, and "and" for "&").
+    mutating func punctuation(_ id: WordID, text: StaticString, start: Int, end: Int)
+}
+
+/// Cuts UTF-8 text into words (see `Word`) for a `WordSink`.
+struct WordLexer {
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// The word being read, lowercased, as UTF-8, when it is not a plain ASCII run.
+    private var current: [UInt8] = []
+    private var start = 0
+    private var capitalized = false
+    /// Whether the last scalar of `current` is numeric (for "4.3").
+    private var lastIsNumeric = false
+    /// Whether the scalar before the one being read is a word character (for "well-being").
+    private var previousIsWord = false
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    @inline(__always)
+    static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+        ((byte | 0x20) &- 0x61) < 26 || (byte &- 0x30) < 10
+    }
+
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte }
+
+    private mutating func flush<Sink: WordSink>(_ end: Int, _ sink: inout Sink) {
+        guard !current.isEmpty else { return }
+        current.withUnsafeBufferPointer { normalized in
+            sink.word(WordHash.id(normalized), start: start, end: end, capitalized: capitalized, normalized: normalized)
+        }
+        current.removeAll(keepingCapacity: true)
+    }
+
+    mutating func run<Sink: WordSink>(_ sink: inout Sink) {
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return }
+        var i = 0
+        while i < count {
+            let byte = bytes[i]
+            // ASCII letters and digits: the common case.
+            if byte < 0x80, Self.isASCIIWordByte(byte) {
+                if current.isEmpty {
+                    // A word starts: read its ASCII run, and when what follows cannot continue
+                    // it (an apostrophe, a decimal point, a non-ASCII letter could), hand it on
+                    // straight from the bytes.
+                    var end = i + 1
+                    while end < count, Self.isASCIIWordByte(bytes[end]) { end += 1 }
+                    let lastIsDigit = bytes[end - 1] <= 0x39
+                    let next = end < count ? bytes[end] : 0x20
+                    let ends = next < 0x80 && next != 0x27 && next != 0x60 && (next != 0x2E || !lastIsDigit)
+                    if ends {
+                        let id = WordHash.id(UnsafeRawPointer(base + i), count: end - i, orMask: 0x2020_2020_2020_2020)
+                        sink.word(id, start: i, end: end, capitalized: byte <= 0x5A && byte >= 0x41, normalized: nil)
+                        previousIsWord = true
+                        i = end
+                        continue
+                    }
+                    start = i
+                    capitalized = byte >= 0x41 && byte <= 0x5A
+                    for j in i..<end { current.append(Self.lowercased(bytes[j])) }
+                    lastIsNumeric = lastIsDigit
+                    previousIsWord = true
+                    i = end
+                    continue
+                }
+                current.append(Self.lowercased(byte))
+                lastIsNumeric = byte <= 0x39
+                previousIsWord = true
+                i += 1
+                continue
+            }
+            let (scalar, length) = byte < 0x80 ? (Unicode.Scalar(byte), 1) : Words.decode(bytes, at: i)
+            if byte >= 0x80, scalar.isWordCharacter {
+                if current.isEmpty {
+                    start = i
+                    capitalized = scalar.properties.isUppercase
+                }
+                let lower = scalar.properties.lowercaseMapping
+                current.append(contentsOf: lower.utf8)
+                lastIsNumeric = lower.unicodeScalars.last?.properties.numericType != nil
+                previousIsWord = true
+                i += length
+                continue
+            }
+            let next = i + length
+            switch scalar {
+            case "'", "\u{2019}", "\u{2018}", "\u{02BC}", "`":
+                // An apostrophe inside a word ("children's") belongs to it; elsewhere it quotes.
+                if !current.isEmpty && Words.isWordScalar(bytes, at: next) {
+                    current.append(0x27)
+                    lastIsNumeric = false
+                } else {
+                    flush(i, &sink)
+                }
+            case ".":
+                // "4.3" and "1.0" are one word; a full stop elsewhere only separates.
+                if !current.isEmpty, lastIsNumeric, next < count, Words.decode(bytes, at: next).0.properties.numericType != nil {
+                    current.append(0x2E)
+                    lastIsNumeric = false
+                } else {
+                    flush(i, &sink)
+                }
+            case "-", "\u{2010}", "\u{2011}":
+                flush(i, &sink)
+                if !(previousIsWord && Words.isWordScalar(bytes, at: next)) {
+                    sink.punctuation(Words.Punctuation.dash, text: "-", start: i, end: next)
+                }
+            case "\u{2012}", "\u{2013}", "\u{2014}", "\u{2015}", "\u{2212}", "\u{2500}", "\u{2501}", "\u{FE58}", "\u{FE63}", "\u{FF0D}":
+                flush(i, &sink)
+                sink.punctuation(Words.Punctuation.dash, text: "-", start: i, end: next)
+            case ",": flush(i, &sink); sink.punctuation(Words.Punctuation.comma, text: ",", start: i, end: next)
+            case ";": flush(i, &sink); sink.punctuation(Words.Punctuation.semicolon, text: ";", start: i, end: next)
+            case ":": flush(i, &sink); sink.punctuation(Words.Punctuation.colon, text: ":", start: i, end: next)
+            case "(", "[": flush(i, &sink); sink.punctuation(Words.Punctuation.open, text: "(", start: i, end: next)
+            case ")", "]": flush(i, &sink); sink.punctuation(Words.Punctuation.close, text: ")", start: i, end: next)
+            case "/": flush(i, &sink); sink.punctuation(Words.Punctuation.slash, text: "/", start: i, end: next)
+            case "&": flush(i, &sink); sink.punctuation(Words.Punctuation.and, text: "and", start: i, end: next)
+            default: flush(i, &sink)
+            }
+            previousIsWord = false
+            i = next
+        }
+        flush(count, &sink)
+    }
+}
+
+/// The sink of `Words`: every word, with its text.
+private struct WordList: WordSink {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var words: [Word] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        words.reserveCapacity(bytes.count / 6 + 1)
+    }
+
+    mutating func word(_ id: WordID, start: Int, end: Int, capitalized: Bool, normalized: UnsafeBufferPointer<UInt8>?) {
+        let text: String
+        if let normalized {
+            text = String(decoding: normalized, as: UTF8.self)
+        } else {
+            text = String(unsafeUninitializedCapacity: end - start) { buffer in
+                for k in 0..<(end - start) { buffer[k] = WordLexer.lowercased(bytes[start + k]) }
+                return end - start
+            }
+        }
+        words.append(Word(text: text, id: id, start: start, end: end, capitalized: capitalized))
+    }
+
+    mutating func punctuation(_ id: WordID, text: StaticString, start: Int, end: Int) {
+        words.append(Word(text: text.description, id: id, start: start, end: end, capitalized: false))
     }
 }
 
