@@ -72,7 +72,7 @@ public struct Extractor: Sendable {
 
         let tokens = Tokenizer(grammar: grammar).tokenize(source)
         stage("tokens")
-        if !tokens.contains(where: \.isContent) {
+        if !tokens.tokens.contains(where: \.isContent) {
             diagnostics.append(Diagnostic(severity: .warning, code: "document.empty", message: "the document has no text", line: nil))
         }
         let tree = TreeBuilder(grammar: grammar).build(tokens)
@@ -113,7 +113,7 @@ public struct Extractor: Sendable {
         let source = SourceText(bytes: bytes)
         if let notText = source.notText { return "not a text document: \(notText)\n" }
         var out = ""
-        for token in Tokenizer(grammar: grammar).tokenize(source) {
+        for token in Tokenizer(grammar: grammar).tokenize(source).views {
             var line = "\(token.line)\t\(token.kind.rawValue)"
             if token.pageBreak { line += " [page]" }
             if let level = token.headingSource { line += " (\(level.rawValue)\(token.headingLevel > 0 ? " \(token.headingLevel)" : ""))" }

@@ -84,6 +84,7 @@ public struct Grammar: Sendable {
         grammar.comparison = try ComparisonRules.load(files: files, directory: directory, grammar: grammar)
         grammar.prefilters = Prefilters(grammar)
         grammar.tables = GrammarTables(grammar)
+        grammar.prefilters.markAnchors(grammar.tables.phraseAnchors.words)
         return grammar
     }
 

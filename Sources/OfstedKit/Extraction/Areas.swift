@@ -236,7 +236,7 @@ private struct AreaWalker {
             frame.improvements = parent?.improvements == true
             if !frame.improvements { introducerMode = false }
         }
-        if let number = reference(heading.text) { pendingReference = number }
+        if let number = reference(heading.text, masks: heading.masks) { pendingReference = number }
         pending = nil
         // A known section, a timescale or any longer heading ends a run of numbered areas; a
         // short topic label ("Care Leavers", "Looked After Children") does not.
@@ -271,12 +271,12 @@ private struct AreaWalker {
     // MARK: Blocks
 
     mutating func paragraph(_ paragraph: Paragraph) {
-        if let number = reference(paragraph.text) {
+        if let number = reference(paragraph.text, masks: paragraph.masks) {
             pendingReference = number
             return
         }
-        noteCue(paragraph.text)
-        if let introducer = introducer(paragraph.text) {
+        noteCue(paragraph.text, masks: paragraph.masks)
+        if let introducer = introducer(paragraph.text, masks: paragraph.masks) {
             pending = introducer
             return
         }
@@ -317,8 +317,8 @@ private struct AreaWalker {
         for item in list.items {
             // In a list of areas, a recommendation with its own sub-points ("Implement the
             // following areas for improvement …:" and bullets) is one area, its points joined.
-            if let itemIntroducer = self.introducer(item.text), !(take && !item.children.isEmpty) {
-                noteCue(item.text)
+            if let itemIntroducer = self.introducer(item.text, masks: item.masks), !(take && !item.children.isEmpty) {
+                noteCue(item.text, masks: item.masks)
                 if !item.children.isEmpty {
                     // "7. The key areas for improvement ... were identified as:" with its areas nested under it.
                     for child in item.children where !child.fullText.isEmpty {
@@ -336,7 +336,7 @@ private struct AreaWalker {
                 continue
             }
             guard take else {
-                noteCue(item.text)
+                noteCue(item.text, masks: item.masks)
                 continue
             }
             let text = item.fullText
@@ -413,7 +413,10 @@ private struct AreaWalker {
 
     /// A sentence that introduces a list of areas: it ends with ":" (or ":-"), or says "the
     /// following action(s)" / "as follows", and speaks of areas for improvement or a timescale.
-    func introducer(_ text: String) -> Introducer? {
+    func introducer(_ text: String, masks: WordMasks) -> Introducer? {
+        // It ends with ":" or "-", or says "the following" or "as follows".
+        guard text.utf8.last == 0x3A || text.utf8.last == 0x2D || masks.has(WordClass.following | WordClass.follows)
+                || text.utf8.last.map({ $0 >= 0x80 || $0 == 0x20 || $0 == 0x09 }) == true else { return nil }
         if frames.contains(where: { $0.meaning.role == .stop }) { return nil }
         let trimmed = text.trimmingWhitespace()
         // The last sentence ends where the text does: it can only end with ":", ":-" or ": -"
@@ -436,18 +439,18 @@ private struct AreaWalker {
 
     /// Notes the service a sentence about areas for improvement names ("In the Safeguarding part
     /// of the Inspection, there were three areas for development").
-    mutating func noteCue(_ text: String) {
-        guard grammar.prefilters.improvementNouns.mayContain(text) else { return }
-        for sentence in Sentences.split(text) where grammar.prefilters.improvementNouns.mayContain(sentence) {
+    mutating func noteCue(_ text: String, masks: WordMasks) {
+        guard masks.has(WordClass.improvementNoun) else { return }
+        for sentence in Sentences.split(text) {
             let words = Words(String(sentence))
-            guard grammar.mentionsImprovements(words) else { continue }
+            guard grammar.prefilters.masks(of: words).has(WordClass.improvementNoun), grammar.mentionsImprovements(words) else { continue }
             if let service = grammar.singleService(in: words, allowed: framework?.services) { cueService = service }
         }
     }
 
     /// "Area for Improvement 8", "HR processes (Area for Improvement 8)".
-    func reference(_ text: String) -> Int? {
-        guard grammar.prefilters.references.mayContain(text) else { return nil }
+    func reference(_ text: String, masks: WordMasks) -> Int? {
+        guard masks.has(WordClass.reference) else { return nil }
         let words = Words(text)
         guard words.count > 0, words.count <= 14 else { return nil }
         var memo = MatchMemo(words)

@@ -19,9 +19,8 @@ struct CountChecker: Sendable {
     /// Whether `text` states a count of areas ("The inspection did not find any areas for
     /// priority action"): such a sentence is about the areas, not one of them.
     static func statesCount(_ text: String, grammar: Grammar) -> Bool {
-        guard grammar.prefilters.improvementNouns.mayContain(text) else { return false }
         let words = Words(text)
-        guard grammar.mentionsImprovements(words) else { return false }
+        guard grammar.prefilters.masks(of: words).has(WordClass.improvementNoun), grammar.mentionsImprovements(words) else { return false }
         let matcher = grammar.matcher(allServiceAliases: true)
         var memo = MatchMemo(words)
         return grammar.countPatterns.contains { !matcher.search($0.pattern, words, memo: &memo).isEmpty }
@@ -37,10 +36,10 @@ struct CountChecker: Sendable {
         // checked only there: elsewhere it is usually about an earlier inspection ("three areas
         // for development were identified" last time).
         var improvementHeadings: [Bool] = []
-        func scan(_ text: String, line: Int) {
+        func scan(_ text: String, masks: WordMasks, line: Int) {
             if facts.kind == .ofstedReport && !improvementHeadings.contains(true) { return }
+            guard masks.has(WordClass.improvementNoun) else { return }
             guard text.containsASCII("area", ignoringCase: true) || text.containsASCII("action", ignoringCase: true) else { return }
-            guard grammar.prefilters.improvementNouns.mayContain(text) else { return }
             let sentences = Sentences.split(text)
             // The service the first sentence names, read when a sentence states a count.
             var firstSentenceService: String??
@@ -50,9 +49,9 @@ struct CountChecker: Sendable {
                 }
                 return firstSentenceService ?? nil
             }
-            for sentence in sentences where grammar.prefilters.improvementNouns.mayContain(sentence) {
+            for sentence in sentences {
                 let words = Words(String(sentence))
-                guard grammar.mentionsImprovements(words) else { continue }
+                guard grammar.prefilters.masks(of: words).has(WordClass.improvementNoun), grammar.mentionsImprovements(words) else { continue }
                 // Every pattern's matches; one inside another's span is the same statement.
                 var matches: [(Bindings, Range<Int>)] = []
                 var memo = MatchMemo(words)
@@ -84,17 +83,17 @@ struct CountChecker: Sendable {
         }
         for event in events {
             switch event {
-            case .paragraph(let paragraph): scan(paragraph.text, line: paragraph.line)
+            case .paragraph(let paragraph): scan(paragraph.text, masks: paragraph.masks, line: paragraph.line)
             case .list(let list):
                 // Items in document order (each before its nested items), from a stack: taking the
                 // first of an array each time would make a long list quadratic.
                 var items = Array(list.items.reversed())
                 while let item = items.popLast() {
-                    scan(item.text, line: item.line)
+                    scan(item.text, masks: item.masks, line: item.line)
                     items.append(contentsOf: item.children.reversed())
                 }
             case .table(let table):
-                for row in table.rows { for cell in row.cells { scan(cell, line: row.line) } }
+                for row in table.rows { for cell in row.cells { scan(cell, masks: table.masks, line: row.line) } }
             case .enter(_, let meaning):
                 let service = meaning.service.flatMap { framework?.services.contains($0) ?? true ? $0 : nil }
                 headingServices.append(service)

@@ -26,48 +26,45 @@ struct FactExtractor: Sendable {
     /// Content lines counted as the cover.
     static let coverLines = 25
 
-    func extract(source: SourceText, tokens: [Token]) -> Facts {
+    func extract(source: SourceText, tokens stream: TokenStream) -> Facts {
         var facts = Facts()
-        // Content tokens by index: copying them would retain every token's strings.
-        let contentIndices = tokens.indices.filter { tokens[$0].isContent }
-        let content = TokenList(tokens: tokens, picked: contentIndices)
+        let content = stream.tokens.indices.filter { stream.tokens[$0].isContent }
         let cover = Array(content.prefix(Self.coverLines))
-        // The search forms of every line written once, into the text of all non-blank lines and
-        // the text of the content lines, whose first lines are the cover's text.
-        let (allText, bodyText, coverEnd) = SearchText.documentTexts(tokens, coverLines: Self.coverLines)
-        let coverText = bodyText.prefix(coverEnd)
+        // The words of every line, in the text of all non-blank lines and the text of the
+        // content lines, whose first lines are the cover's text.
+        let texts = PhraseTexts(stream, coverLines: Self.coverLines, anchors: grammar.tables.phraseAnchors)
         // Boilerplate ("© Crown copyright") is furniture for the tree but a sign of the kind.
 
-        facts.kind = kind(cover: coverText, body: allText, frameworkOnCover: frameworkTitleOnCover(coverText))
-        facts.framework = framework(cover: coverText, body: bodyText)
+        facts.kind = kind(texts, frameworkOnCover: frameworkTitleOnCover(texts))
+        facts.framework = framework(texts)
         if let definition = grammar.framework(facts.framework) {
             facts.defaultService = definition.defaultService
             if let keys = grammar.tables.frameworkKeys.first(where: { $0.id == facts.framework }) {
-                let hasTitle = keys.titles.contains { coverText.contains($0) }
-                if !hasTitle, let only = keys.serviceTitles.first(where: { coverText.contains($0.key) }) {
+                let hasTitle = keys.titles.contains { texts.contains($0, in: .cover) }
+                if !hasTitle, let only = keys.serviceTitles.first(where: { texts.contains($0.key, in: .cover) }) {
                     facts.defaultService = only.service
                 }
             }
         }
-        facts.title = title(cover: cover, framework: facts.kind == .councilReport ? "unknown" : facts.framework)
-        facts.authority = authority(cover: cover, content: content, kind: facts.kind)
+        facts.title = title(stream, cover: cover, framework: facts.kind == .councilReport ? "unknown" : facts.framework)
+        facts.authority = authority(stream, cover: cover, content: content, kind: facts.kind)
 
-        let labelled = LabelledFacts(grammar: grammar, source: source, tokens: tokens)
+        let labelled = LabelledFacts(grammar: grammar, source: source, tokens: stream.tokens)
         if let dates = labelled.dateRange("inspection-dates") {
             facts.inspection = InspectionDates(start: dates.start, end: dates.end, text: dates.text)
         }
         facts.published = labelled.date("published")?.start
         facts.leadInspector = labelled.text("lead-inspector")
         if facts.inspection == nil || facts.published == nil && facts.kind != .ofstedReport {
-            let prose = ProseFacts(grammar: grammar, tokens: content)
+            let prose = ProseFacts(grammar: grammar, stream: stream, content: content)
             if facts.inspection == nil, let dates = prose.inspectionDates() {
                 facts.inspection = InspectionDates(start: dates.start, end: dates.end, text: dates.text)
             }
             if facts.published == nil, facts.kind != .ofstedReport { facts.published = prose.published() }
         }
 
-        for token in tokens where token.kind == .heading {
-            if let key = Tokenizer(grammar: grammar).headingKey(token.text),
+        for index in stream.tokens.indices where stream.tokens[index].kind == .heading {
+            if let key = Tokenizer(grammar: grammar).headingKey(stream.text(index)),
                let service = grammar.serviceHeadings[key] ?? grammar.serviceHeadings["the " + key] {
                 facts.servicesWithHeadings.insert(service)
             }
@@ -98,14 +95,14 @@ struct FactExtractor: Sendable {
     /// The kind whose signals weigh most; a signal on the cover counts three times, a
     /// cover-only signal counts only there, and an inspection framework's title on the cover
     /// counts for the kind that carries `framework-title:`.
-    private func kind(cover: SearchText, body: SearchText, frameworkOnCover: Bool) -> DocumentKind {
+    private func kind(_ texts: PhraseTexts, frameworkOnCover: Bool) -> DocumentKind {
         var best: (DocumentKind, Int) = (.unknown, 0)
         for signals in grammar.tables.kindKeys {
             var score = frameworkOnCover ? signals.frameworkTitleWeight : 0
             for signal in signals.signals {
-                if cover.contains(signal.key) {
+                if texts.contains(signal.key, in: .cover) {
                     score += signal.weight * 3
-                } else if !signal.coverOnly, body.contains(signal.key) {
+                } else if !signal.coverOnly, texts.contains(signal.key, in: .all) {
                     score += signal.weight
                 }
             }
@@ -115,33 +112,33 @@ struct FactExtractor: Sendable {
     }
 
     /// Whether a framework's title is on the cover.
-    private func frameworkTitleOnCover(_ cover: SearchText) -> Bool {
-        grammar.tables.frameworkKeys.contains { $0.allTitles.contains { cover.contains($0) } }
+    private func frameworkTitleOnCover(_ texts: PhraseTexts) -> Bool {
+        grammar.tables.frameworkKeys.contains { $0.allTitles.contains { texts.contains($0, in: .cover) } }
     }
 
-    private func framework(cover: SearchText, body: SearchText) -> String {
+    private func framework(_ texts: PhraseTexts) -> String {
         var best: (String, Int) = ("unknown", 0)
         for framework in grammar.tables.frameworkKeys {
             var score = 0
             for phrase in framework.allTitles {
-                if cover.contains(phrase) { score += 10 } else if body.contains(phrase) { score += 3 }
+                if texts.contains(phrase, in: .cover) { score += 10 } else if texts.contains(phrase, in: .body) { score += 3 }
             }
-            for signal in framework.signals where body.contains(signal) { score += 2 }
+            for signal in framework.signals where texts.contains(signal, in: .body) { score += 2 }
             if score > best.1 { best = (framework.id, score) }
         }
         return best.0
     }
 
     /// The cover line that carries the framework's title, from its "Inspection of".
-    private func title(cover: [Token], framework: String) -> String? {
-        let joined = cover.prefix(8).map(\.text).joined(separator: " ")
+    private func title(_ stream: TokenStream, cover: [Int], framework: String) -> String? {
+        let joined = cover.prefix(8).map(stream.text).joined(separator: " ")
         let words = Words(joined)
         if let definition = grammar.framework(framework) {
             for title in definition.titles {
                 for i in 0..<words.count where words.count - i >= title.count {
                     if (0..<title.count).allSatisfy({ words[i + $0].text == title[$0] }) {
                         var start = i
-                        if let inspection = (max(0, i - 8)..<i).last(where: { words[$0].text == "inspection" || words[$0].text == "re" }) {
+                        if let inspection = (max(0, i - 8)..<i).last(where: { words[$0].id == CommonWords.inspection || words[$0].id == CommonWords.re }) {
                             start = inspection
                         }
                         return words.text(start..<(i + title.count))
@@ -149,15 +146,16 @@ struct FactExtractor: Sendable {
                 }
             }
         }
-        return (cover.first { $0.kind == .heading && ($0.headingSource == .markdown || $0.headingSource == .bold) } ?? cover.first)?.text
+        let heading = cover.first { stream.tokens[$0].kind == .heading && (stream.tokens[$0].headingSource == .markdown || stream.tokens[$0].headingSource == .bold) }
+        return (heading ?? cover.first).map(stream.text)
     }
 
     // MARK: Authority
 
-    private func authority(cover: [Token], content: TokenList, kind: DocumentKind) -> String? {
+    private func authority(_ stream: TokenStream, cover: [Int], content: [Int], kind: DocumentKind) -> String? {
         let vocabulary = grammar.authorities
         // Ofsted reports name the authority on the cover, first.
-        let coverWords = Words(cover.prefix(12).map(\.searchableText).joined(separator: " \n "))
+        let coverWords = Words(cover.prefix(12).map(stream.searchableText).joined(separator: " \n "))
         if kind == .ofstedReport {
             if let id = firstAuthority(in: coverWords) { return vocabulary.names[id] }
             if let name = patternAuthority(in: coverWords) { return name }
@@ -166,9 +164,9 @@ struct FactExtractor: Sendable {
         var scores: [String: (score: Int, first: Int)] = [:]
         var order = 0
         for (index, token) in content.prefix(3000).enumerated() {
-            let text = token.searchableText
-            guard grammar.prefilters.authorityNames.mayContain(text) else { continue }
-            let words = Words(text)
+            // Names start with a capital word the gazetteer knows.
+            guard stream.tokens[token].words.masks.has(WordClass.authorityName) else { continue }
+            let words = Words(stream.searchableText(token))
             var i = 0
             while i < words.count {
                 if words[i].capitalized, let (id, end) = vocabulary.index.longest(in: words, at: i) {
@@ -396,19 +394,41 @@ private struct ProseFacts {
     /// show it may hold the words a fact needs.
     private let sentences: [Substring]
 
-    init(grammar: Grammar, tokens: TokenList) {
+    init(grammar: Grammar, stream: TokenStream, content: [Int]) {
         self.grammar = grammar
+        // Paragraphs: runs of text lines, a table row starting one; only those with the words a
+        // fact needs are put together.
+        let needed = WordClass.inspectionNear | WordClass.publicationLead
         var paragraphs: [String] = []
-        var current = ""
-        for token in tokens.prefix(1500) {
+        var current: [Int] = []
+        var masks = WordMasks()
+        func close() {
+            if !current.isEmpty, masks.has(needed) || grammar.prefilters.always.has(needed) {
+                // Joined as written before: an empty line text still adds its space.
+                var text = ""
+                for index in current {
+                    let line = stream.text(index)
+                    text += text.isEmpty ? line : " " + line
+                }
+                if !text.isEmpty { paragraphs.append(text) }
+            }
+            current = []
+            masks = WordMasks()
+        }
+        for index in content.prefix(1500) {
+            let token = stream.tokens[index]
             if token.kind == .text || token.kind == .bullet || token.kind == .numbered {
-                current += current.isEmpty ? token.text : " " + token.text
+                current.append(index)
+                masks.formUnion(token.words.masks)
             } else {
-                if !current.isEmpty { paragraphs.append(current) }
-                current = token.kind == .tableRow ? token.text : ""
+                close()
+                if token.kind == .tableRow {
+                    current = [index]
+                    masks = token.words.masks
+                }
             }
         }
-        if !current.isEmpty { paragraphs.append(current) }
+        close()
         sentences = paragraphs.flatMap { Sentences.split($0) }
     }
 
@@ -417,8 +437,9 @@ private struct ProseFacts {
     func inspectionDates() -> Dates.Found? {
         guard let definition = grammar.facts["inspection-dates"] else { return nil }
         var fallback: Dates.Found?
-        for sentence in sentences where grammar.prefilters.inspectionNearWords.mayContain(sentence) {
+        for sentence in sentences {
             let words = Words(String(sentence))
+            guard grammar.prefilters.masks(of: words).has(WordClass.inspectionNear) else { continue }
             let texts = words.words.map(\.text)
             guard definition.near.contains(where: texts.contains) else { continue }
             let leads = texts.indices.filter { i in definition.leads.contains { texts[i...].starts(with: $0) } }
@@ -441,8 +462,9 @@ private struct ProseFacts {
 
     func published() -> String? {
         guard let definition = grammar.facts["published"] else { return nil }
-        for sentence in sentences where grammar.prefilters.publicationLeads.mayContain(sentence) {
+        for sentence in sentences {
             let words = Words(String(sentence))
+            guard grammar.prefilters.masks(of: words).has(WordClass.publicationLead) else { continue }
             let texts = words.words.map(\.text)
             for lead in definition.leads {
                 for i in texts.indices where texts[i...].starts(with: lead) {
@@ -454,265 +476,102 @@ private struct ProseFacts {
     }
 }
 
-// MARK: Searching normalized text
+// MARK: Searching for phrases
 
-/// Text lowercased to letters, digits and apostrophes with single spaces, for phrase search.
-struct SearchText {
-    private let bytes: [UInt8]
-    /// The offset of the space before each word, grouped by the word's first byte (the group
-    /// of byte `b` is `wordStarts[groups[b]..<groups[b + 1]]`, in text order): a phrase is
-    /// looked for only where a word starts with its first letter.
-    private let wordStarts: [Int32]
-    private let groups: [Int]
-    /// How many of `bytes` are the text (a prefix of a longer text shares its storage).
-    private let count: Int
+/// The ids of a document's words (punctuation left out) for phrase search: of every non-blank
+/// line (`all`), of the content lines (`body`), and of the first content lines (`cover`, a
+/// prefix of `body`). A phrase is looked for only where its anchor — its rarest word — is.
+struct PhraseTexts {
+    enum Text { case all, body, cover }
 
-    init(_ lines: [String]) {
-        self.init(forms: lines.map(SearchText.form(of:)))
-    }
+    private var all: [WordID] = []
+    private var body: [WordID] = []
+    private var coverEnd = 0
+    /// Where each anchor is in `all` and in `body`, by the anchor's index.
+    private var inAll: [[Int32]]
+    private var inBody: [[Int32]]
 
-    /// The text of lines whose search forms are `forms` (each line's form does not depend on
-    /// the lines before it: a space separates them).
-    init<Forms: Collection>(forms: Forms) where Forms.Element == [UInt8] {
-        var out: [UInt8] = [0x20]
-        out.reserveCapacity(forms.reduce(1) { $0 + $1.count + 1 })
-        for form in forms {
-            out += form
-            out.append(0x20)
-        }
-        self.init(text: out)
-    }
-
-    /// A text already in search form: a space, then each line's form followed by a space.
-    private init(text out: [UInt8]) {
-        bytes = out
-        count = out.count
-        // A counting sort into one array: count each group, then place the offsets.
-        var groups = [Int](repeating: 0, count: 257)
-        out.withUnsafeBufferPointer { out in
-            for i in 0..<max(0, out.count - 1) where out[i] == 0x20 { groups[Int(out[i + 1]) + 1] += 1 }
-        }
-        for byte in 0..<256 { groups[byte + 1] += groups[byte] }
-        var next = groups
-        wordStarts = [Int32](unsafeUninitializedCapacity: groups[256]) { starts, written in
-            out.withUnsafeBufferPointer { out in
-                for i in 0..<max(0, out.count - 1) where out[i] == 0x20 {
-                    let group = Int(out[i + 1])
-                    starts[next[group]] = Int32(i)
-                    next[group] += 1
-                }
-            }
-            written = groups[256]
-        }
-        self.groups = groups
-    }
-
-    private init(prefixOf text: SearchText, count: Int) {
-        bytes = text.bytes
-        wordStarts = text.wordStarts
-        groups = text.groups
-        self.count = min(count, text.count)
-    }
-
-    /// The text of the first `count` bytes (which end with a line's closing space).
-    func prefix(_ count: Int) -> SearchText { SearchText(prefixOf: self, count: count) }
-
-    /// The texts `FactExtractor` searches: of every non-blank token, of the content tokens, and
-    /// how many bytes of the second are the first `coverLines` content tokens. Each token's
-    /// form is worked out once, in a buffer reused for every line.
-    static func documentTexts(_ tokens: [Token], coverLines: Int) -> (all: SearchText, body: SearchText, coverEnd: Int) {
-        var all: [UInt8] = [0x20]
-        var body: [UInt8] = [0x20]
-        var total = 1
-        for index in tokens.indices where tokens[index].kind != .blank { total += tokens[index].text.utf8.count + 1 }
-        all.reserveCapacity(total + total / 8)
-        body.reserveCapacity(total + total / 8)
-        var coverEnd = 1
+    init(_ stream: TokenStream, coverLines: Int, anchors: PhraseAnchors) {
+        inAll = Array(repeating: [], count: anchors.count)
+        inBody = Array(repeating: [], count: anchors.count)
+        var total = 0
+        for token in stream.tokens where token.kind != .blank { total += token.words.ids.count }
+        all.reserveCapacity(total)
+        body.reserveCapacity(total)
         var contentLines = 0
-        var scratch: [UInt8] = []
-        scratch.reserveCapacity(256)
-        for index in tokens.indices where tokens[index].kind != .blank {
-            scratch.removeAll(keepingCapacity: true)
-            if tokens[index].kind == .tableRow {
-                append(tokens[index].cells.joined(separator: " "), to: &scratch, afterSpace: true)
-            } else {
-                appendForm(of: tokens[index].text, to: &scratch)
-            }
-            all += scratch
-            all.append(0x20)
-            if tokens[index].isContent {
-                body += scratch
-                body.append(0x20)
-                contentLines += 1
-                if contentLines <= coverLines { coverEnd = body.count }
-            }
-        }
-        return (SearchText(text: all), SearchText(text: body), coverEnd)
-    }
-
-    /// Appends the search form of one line to `out`, as `form(of:)` makes it.
-    private static func appendForm(of line: String, to out: inout [UInt8]) {
-        let ascii: Bool? = line.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes where byte >= 0x80 { return false }
-            var lastWasSpace = true
-            for byte in bytes {
-                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
-                    out.append(byte)
-                    lastWasSpace = false
-                } else if byte >= 0x41 && byte <= 0x5A {
-                    out.append(byte + 32)
-                    lastWasSpace = false
-                } else if byte == 0x27 {
-                    if !lastWasSpace { out.append(0x27) }
-                } else if byte == 0x26 {
-                    if !lastWasSpace { out.append(0x20) }
-                    out.append(contentsOf: [0x61, 0x6E, 0x64, 0x20])
-                    lastWasSpace = true
-                } else if !lastWasSpace {
-                    out.append(0x20)
-                    lastWasSpace = true
-                }
-            }
-            return true
-        }
-        if ascii != true { append(line, to: &out, afterSpace: true) }
-    }
-
-    /// The search form of one line, as it is appended after a space.
-    static func form(of line: String) -> [UInt8] {
-        if let form = line.withUTF8Bytes(asciiForm) { return form }
-        var out: [UInt8] = []
-        out.reserveCapacity(line.utf8.count + 8)
-        append(line, to: &out, afterSpace: true)
-        return out
-    }
-
-    /// The form of an ASCII line (nearly every line), written straight into its array: what
-    /// `append` does with ASCII, without growing the array a byte at a time. Nil for any
-    /// other line.
-    private static func asciiForm(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var ampersands = 0
-        for byte in bytes {
-            if byte >= 0x80 { return nil }
-            if byte == 0x26 { ampersands += 1 }
-        }
-        // Only "&" grows: to " and " at most.
-        return [UInt8](unsafeUninitializedCapacity: bytes.count + 4 * ampersands) { out, written in
-            var n = 0
-            var lastWasSpace = true
-            func put(_ byte: UInt8) {
-                out[n] = byte
-                n += 1
-            }
-            for byte in bytes {
-                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
-                    put(byte)
-                    lastWasSpace = false
-                } else if byte >= 0x41 && byte <= 0x5A {
-                    put(byte + 32)
-                    lastWasSpace = false
-                } else if byte == 0x27 {
-                    if !lastWasSpace { put(0x27) }
-                } else if byte == 0x26 {
-                    if !lastWasSpace { put(0x20) }
-                    put(0x61); put(0x6E); put(0x64); put(0x20)
-                    lastWasSpace = true
-                } else if !lastWasSpace {
-                    put(0x20)
-                    lastWasSpace = true
-                }
-            }
-            written = n
-        }
-    }
-
-    /// The search form of a phrase's words (punctuation words dropped).
-    static func key(_ words: [String]) -> [UInt8] {
-        var out: [UInt8] = [0x20]
-        SearchText.append(words.filter { $0.unicodeScalars.first?.isWordCharacter == true }.joined(separator: " "), to: &out)
-        out.append(0x20)
-        return out
-    }
-
-    private static func append(_ text: String, to out: inout [UInt8], afterSpace: Bool? = nil) {
-        var lastWasSpace = afterSpace ?? (out.last == 0x20)
-        text.withUTF8Bytes { bytes in
-            var i = 0
-            while i < bytes.count {
-                let byte = bytes[i]
-                if byte < 0x80 {
-                    // ASCII, the common case, without decoding.
-                    if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
-                        out.append(byte)
-                        lastWasSpace = false
-                    } else if byte >= 0x41 && byte <= 0x5A {
-                        out.append(byte + 32)
-                        lastWasSpace = false
-                    } else {
-                        append(Unicode.Scalar(byte), to: &out, lastWasSpace: &lastWasSpace)
+        stream.ids.withUnsafeBufferPointer { ids in
+            for token in stream.tokens where token.kind != .blank {
+                let words = UnsafeBufferPointer(rebasing: ids[Int(token.words.ids.lowerBound)..<Int(token.words.ids.upperBound)])
+                let content = token.isContent
+                if token.words.masks.has(WordClass.phraseAnchor) {
+                    for (offset, id) in words.enumerated() {
+                        let anchor = anchors.index[id]
+                        guard anchor >= 0 else { continue }
+                        inAll[Int(anchor)].append(Int32(all.count + offset))
+                        if content { inBody[Int(anchor)].append(Int32(body.count + offset)) }
                     }
-                    i += 1
-                    continue
                 }
-                let (scalar, length) = Words.decode(bytes, at: i)
-                i += length
-                append(scalar, to: &out, lastWasSpace: &lastWasSpace)
+                all.append(contentsOf: words)
+                if content {
+                    body.append(contentsOf: words)
+                    contentLines += 1
+                    if contentLines <= coverLines { coverEnd = body.count }
+                }
             }
         }
     }
 
-    private static func append(_ scalar: Unicode.Scalar, to out: inout [UInt8], lastWasSpace: inout Bool) {
-        if scalar.isWordCharacter {
-            if scalar.isASCII {
-                let v = UInt8(scalar.value)
-                out.append(v >= 65 && v <= 90 ? v + 32 : v)
-            } else {
-                out.append(contentsOf: Array(String(scalar).lowercased().utf8))
-            }
-            lastWasSpace = false
-        } else if scalar == "'" || scalar == "\u{2019}" || scalar == "\u{2018}" {
-            if !lastWasSpace { out.append(0x27) }
-        } else if scalar == "&" {
-            if !lastWasSpace { out.append(0x20) }
-            out.append(contentsOf: [0x61, 0x6E, 0x64, 0x20])
-            lastWasSpace = true
-        } else if !lastWasSpace {
-            out.append(0x20)
-            lastWasSpace = true
+    /// Whether `phrase` is in the text.
+    func contains(_ phrase: PhraseAnchors.Phrase, in text: Text) -> Bool {
+        guard !phrase.ids.isEmpty else { return false }
+        let ids = text == .all ? all : body
+        let limit = text == .cover ? coverEnd : ids.count
+        let positions = text == .all ? inAll[phrase.anchor] : inBody[phrase.anchor]
+        let count = phrase.ids.count
+        for position in positions {
+            let start = Int(position) - phrase.anchorOffset
+            guard start >= 0 else { continue }
+            guard start + count <= limit else { break }
+            var k = 0
+            while k < count, ids[start + k] == phrase.ids[k] { k += 1 }
+            if k == count { return true }
         }
-    }
-
-    func contains(_ phrase: [UInt8]) -> Bool {
-        guard phrase.count > 2, phrase.count <= count else { return false }
-        return bytes.withUnsafeBufferPointer { haystack in
-            phrase.withUnsafeBufferPointer { needle in
-                let last = count - needle.count
-                let group = Int(needle[1])
-                for start in wordStarts[groups[group]..<groups[group + 1]] {
-                    let i = Int(start)
-                    guard i <= last else { break }
-                    var j = 2
-                    while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
-                    if j == needle.count { return true }
-                }
-                return false
-            }
-        }
+        return false
     }
 }
 
-/// Tokens picked out of a token array by index, without copying the array's other tokens.
-struct TokenList: RandomAccessCollection {
-    let tokens: [Token]
-    /// The tokens' positions in `tokens`.
-    let picked: [Int]
+/// The phrases facts look for (kind signals, framework titles and signals), each with its
+/// anchor: the longest of its words, which `PhraseTexts` indexes.
+struct PhraseAnchors: Sendable {
+    struct Phrase: Sendable {
+        /// The ids of its words, punctuation left out.
+        let ids: [WordID]
+        /// Its anchor's index, and where in the phrase the anchor is.
+        let anchor: Int
+        let anchorOffset: Int
+    }
 
-    var startIndex: Int { 0 }
-    var endIndex: Int { picked.count }
-    subscript(position: Int) -> Token { tokens[picked[position]] }
-}
+    /// The index of each anchor word.
+    private(set) var index = WordTable<Int32>(empty: -1)
+    private(set) var count = 0
 
-extension Token {
-    /// The token's words for searching: a table row's cells joined.
-    var searchableText: String { kind == .tableRow ? cells.joined(separator: " ") : text }
+    /// A phrase of the grammar's normalized words.
+    mutating func phrase(_ words: [String]) -> Phrase {
+        let searched = words.filter { $0.unicodeScalars.first?.isWordCharacter == true }
+        guard let (offset, anchor) = searched.enumerated().max(by: { $0.element.utf8.count < $1.element.utf8.count }) else {
+            return Phrase(ids: [], anchor: 0, anchorOffset: 0)
+        }
+        let id = WordHash.id(anchor)
+        var known = index[id]
+        if known < 0 {
+            known = Int32(count)
+            index.set(id, known)
+            self.words.append(id)
+            count += 1
+        }
+        return Phrase(ids: searched.map(WordHash.id), anchor: Int(known), anchorOffset: offset)
+    }
+
+    /// The anchor words, for `WordClass.phraseAnchor`.
+    private(set) var words: [WordID] = []
 }

@@ -196,7 +196,7 @@ private struct Walker {
         case .paragraph(let paragraph):
             guard !inIgnoredSection else { return }
             // Every statement below has a grade word: a paragraph without one has none.
-            let found = prefilter.found(in: paragraph.text)
+            let found = paragraph.masks.judgement
             guard found & prefilter.gradeWord != 0 else { return }
             text(paragraph.text, line: paragraph.line, found: found)
             // A line that is wholly a graded statement, inside a paragraph of cover lines
@@ -209,7 +209,7 @@ private struct Walker {
                 var lineFound: [PatternPrefilter.Requirements?] = Array(repeating: nil, count: lines.count)
                 func foundIn(line offset: Int) -> PatternPrefilter.Requirements {
                     if let known = lineFound[offset] { return known }
-                    let scanned = prefilter.found(in: lines[offset])
+                    let scanned = self.found(lines[offset])
                     lineFound[offset] = scanned
                     return scanned
                 }
@@ -227,7 +227,7 @@ private struct Walker {
             // first of an array each time would make a long list quadratic.
             var items = Array(list.items.reversed())
             while let item = items.popLast() {
-                text(item.text, line: item.line, inList: true)
+                text(item.text, line: item.line, inList: true, found: item.masks.judgement)
                 items.append(contentsOf: item.children.reversed())
             }
         case .table(let table):
@@ -248,7 +248,12 @@ private struct Walker {
                 origin: "heading", rank: 1, line: heading.line, sentenceService: nil)
             return
         }
-        anchored(heading.text, line: heading.line, origin: "heading", rank: 1)
+        anchored(heading.text, line: heading.line, origin: "heading", rank: 1, found: heading.masks.judgement)
+    }
+
+    /// The requirements `text` meets (it is lexed for them).
+    func found(_ text: some StringProtocol) -> PatternPrefilter.Requirements {
+        grammar.prefilters.masks(of: text).judgement
     }
 
     /// `found` is what `text` meets of the patterns' requirements, when the caller knows.
@@ -256,7 +261,7 @@ private struct Walker {
         // Both the statement and the sentences below need a grade word, and most prose grades
         // nothing: rule it out on its bytes before cutting it up.
         guard !text.isEmpty else { return }
-        let found = known ?? prefilter.found(in: text)
+        let found = known ?? self.found(text)
         guard found & prefilter.gradeWord != 0, Self.mayMatch(headingRequirements, found) || Self.mayMatch(proseRequirements, found) else { return }
         let wordCount = text.spaceSeparatedCount()
         // A short block that is wholly a graded statement is a heading in all but layout; one
@@ -269,7 +274,7 @@ private struct Walker {
         // The service named at the start of the paragraph, read when a sentence grades something.
         var paragraphService: String??
         for (index, sentence) in sentences.enumerated() {
-            let found = sentences.count > 1 ? prefilter.found(in: sentence) : found
+            let found = sentences.count > 1 ? self.found(sentence) : found
             guard found & prefilter.gradeStart != 0 else { continue }
             let mayBeAnchored = sentences.count > 1 && Self.mayMatch(headingRequirements, found)
             guard mayBeAnchored || Self.mayMatch(headlineRequirements, found) || Self.mayMatch(proseRequirements, found) else { continue }
@@ -348,10 +353,10 @@ private struct Walker {
                            found known: PatternPrefilter.Requirements? = nil) -> Bool {
         // Trimming below only removes words (or digits from the end of one), so what the whole
         // text lacks the trimmed text lacks too.
-        let found = known ?? prefilter.found(in: text)
+        let found = known ?? self.found(text)
         guard found & prefilter.gradeWord != 0, Self.mayMatch(headingRequirements, found) else { return false }
         var markup: [String] = []
-        var trimmed = Substring(Tokenizer.stripFootnote(text, markup: &markup))
+        var trimmed = Substring(LineClassifier.stripFootnote(text, markup: &markup))
         while let last = trimmed.last, ":;,-–".contains(last) || last == " " { trimmed = trimmed.dropLast() }
         // Nothing trimmed: the words of `text`, when the caller has them, are the words.
         let words = lexed.flatMap { trimmed.utf8.count == text.utf8.count ? $0 : nil } ?? Words(String(trimmed))
@@ -441,7 +446,7 @@ private struct Walker {
     /// The area (and the service a qualifier names) of a table label or heading, with the label as written.
     func resolveLabel(_ text: String) -> (String, String?, String)? {
         var markup: [String] = []
-        let cleaned = Tokenizer.stripFootnote(text, markup: &markup)
+        let cleaned = LineClassifier.stripFootnote(text, markup: &markup)
         let words = Words(cleaned)
         guard words.count > 0, words.count <= 24 else { return nil }
         // Leading item numbers ("2.1 Adoption performance", "1.") are not part of the label.

@@ -7,17 +7,17 @@ struct GrammarTables: Sendable {
     struct KindKeys: Sendable {
         let kind: DocumentKind
         let frameworkTitleWeight: Int
-        let signals: [(key: [UInt8], weight: Int, coverOnly: Bool)]
+        let signals: [(key: PhraseAnchors.Phrase, weight: Int, coverOnly: Bool)]
     }
 
     /// A framework's titles and signals as search keys.
     struct FrameworkKeys: Sendable {
         let id: String
         /// `titles`, then `serviceTitles`' words, as `FactExtractor` scores them.
-        let allTitles: [[UInt8]]
-        let titles: [[UInt8]]
-        let serviceTitles: [(service: String, key: [UInt8])]
-        let signals: [[UInt8]]
+        let allTitles: [PhraseAnchors.Phrase]
+        let titles: [PhraseAnchors.Phrase]
+        let serviceTitles: [(service: String, key: PhraseAnchors.Phrase)]
+        let signals: [PhraseAnchors.Phrase]
     }
 
     /// The judgement patterns one kind of document uses, with their prefilter requirements.
@@ -32,6 +32,8 @@ struct GrammarTables: Sendable {
     }
 
     var kindKeys: [KindKeys] = []
+    /// The anchors of the phrases of `kindKeys` and `frameworkKeys`.
+    var phraseAnchors = PhraseAnchors()
     var frameworkKeys: [FrameworkKeys] = []
     /// Every framework title and service title, as `Tokenizer.carriesTitle` looks for it (" words ").
     var titleNeedles: [String] = []
@@ -53,12 +55,13 @@ struct GrammarTables: Sendable {
     init() {}
 
     init(_ grammar: Grammar) {
+        var anchors = PhraseAnchors()
         for signals in grammar.kindSignals {
-            var seen: Set<[UInt8]> = []
-            var keys: [(key: [UInt8], weight: Int, coverOnly: Bool)] = []
+            var seen: Set<[WordID]> = []
+            var keys: [(key: PhraseAnchors.Phrase, weight: Int, coverOnly: Bool)] = []
             for signal in signals.signals {
-                let key = SearchText.key(signal.words)
-                guard seen.insert(key).inserted else { continue }
+                let key = anchors.phrase(signal.words)
+                guard seen.insert(key.ids).inserted else { continue }
                 keys.append((key, signal.weight, signal.coverOnly))
             }
             kindKeys.append(KindKeys(kind: signals.kind, frameworkTitleWeight: signals.frameworkTitleWeight, signals: keys))
@@ -66,11 +69,12 @@ struct GrammarTables: Sendable {
         for framework in grammar.frameworks {
             frameworkKeys.append(FrameworkKeys(
                 id: framework.id,
-                allTitles: (framework.titles + framework.serviceTitles.map(\.words)).map(SearchText.key),
-                titles: framework.titles.map(SearchText.key),
-                serviceTitles: framework.serviceTitles.map { ($0.service, SearchText.key($0.words)) },
-                signals: framework.signals.map(SearchText.key)))
+                allTitles: (framework.titles + framework.serviceTitles.map(\.words)).map { anchors.phrase($0) },
+                titles: framework.titles.map { anchors.phrase($0) },
+                serviceTitles: framework.serviceTitles.map { ($0.service, anchors.phrase($0.words)) },
+                signals: framework.signals.map { anchors.phrase($0) }))
         }
+        phraseAnchors = anchors
         titleNeedles = grammar.frameworks.flatMap { framework in
             (framework.titles + framework.serviceTitles.map(\.words)).map { " " + $0.joined(separator: " ") + " " }
         }

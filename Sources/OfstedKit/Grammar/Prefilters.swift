@@ -1,82 +1,101 @@
 /// Lookups derived from a grammar's vocabulary once, when it loads, so that the passes over
-/// every line of a document can rule most lines out with a set lookup or a byte scan instead of
-/// building keys and lexing words.
+/// every line of a document can rule most lines out by the ids of their words — worked out once
+/// per line when it is lexed — instead of building keys and matching patterns.
 struct Prefilters: Sendable {
     /// The keys of `sectionHeadings`, `serviceHeadings`, `timescaleHeadings` and `areaLabels`, and
     /// the section and service keys that start with "the" without it: `isVocabularyHeading`.
     var vocabularyHeadings: Set<String> = []
-    /// The first word of every key in `vocabularyHeadings`: the first word of a section,
-    /// service, timescale or area heading, and of a graded heading (an area label and grade).
-    var headingFirstWords: Set<String> = []
     /// The last word of every grade phrase: a graded heading ends with one.
     var gradePhraseLastWords: Set<String> = []
-    /// The first word of every furniture line and prefix: boilerplate starts with one.
-    var furnitureFirstWords: Set<String> = []
+    var gradePhraseLastIDs = WordTable<Bool>(empty: false)
     /// A furniture prefix with no words, which every line starts with.
     var emptyFurniturePrefix = false
-    /// The words a grade phrase starts with: a sentence that grades something has one.
-    var gradeStarts = WordPrefilter(words: [])
-    /// The same and "grade" ("Grade 3"): a statement with a grade has one.
-    var gradeWords = WordPrefilter(words: [])
-    /// The rarest word of each improvement noun ("improvement" of "areas for improvement" …):
-    /// a text that mentions one has one.
-    var improvementNouns = WordPrefilter(words: [])
-    /// What the heading and prose judgement patterns need, to rule text out before lexing it.
-    var judgementPatterns = PatternPrefilter(patterns: [], vocabulary: Vocabulary())
-    /// The rarest word each reference pattern ("Area for Improvement 8") needs: "improvement"
-    /// rules out far more text than "area".
-    var references = WordPrefilter(words: [])
-    /// The first words of the authorities' names, written with a capital.
-    var authorityNames = WordPrefilter(words: [])
-    /// The words near which a sentence gives the inspection dates, and the first words of the
-    /// leads before a publication date (council papers' prose facts).
-    var inspectionNearWords = WordPrefilter.anyText
-    var publicationLeads = WordPrefilter.anyText
+    /// What the heading and prose judgement patterns need (see `PatternPrefilter`).
+    var judgementPatterns = PatternPrefilter()
+    /// Each word's vocabulary classes: its judgement requirements and `WordClass` bits.
+    private var classes = WordTable<WordMasks>(empty: WordMasks())
+    /// What every text has (a class no word can show, such as a reference pattern with no words).
+    var always = WordMasks()
+    /// The `WordClass` bits a word sets only when it is written with a capital.
+    var capitalizedOnly: UInt64 = 0
 
-    /// The words of the sets below, numbered, so that a line's word is looked up by its bytes.
-    var lexicon = Lexicon()
-    /// `headingFirstWords` and `furnitureFirstWords` by id.
-    var headingFirstIDs = WordIDSet()
-    var furnitureFirstIDs = WordIDSet()
+    /// The first word of every key in `vocabularyHeadings`: the first word of a section,
+    /// service, timescale or area heading, and of a graded heading (an area label and grade).
+    private var headingFirst = WordTable<Bool>(empty: false)
+    /// Some key starts with no word, so any word may start one.
+    private var anyHeadingFirst = false
+    /// The first word of every furniture line and prefix: boilerplate starts with one.
+    var furnitureFirst = WordTable<Bool>(empty: false)
     /// The first words of the grade phrases and of the phrases that say an area was not graded.
-    var gradeKeyFirstIDs = WordIDSet()
-    /// The ids of "section" and "the", which a heading key drops from its front.
-    var sectionID = Lexicon.unknown
-    var theID = Lexicon.unknown
-    /// The first two words of every key in `vocabularyHeadings` of two words or more, by id
-    /// (`first << 32 | second`), and the words that are a whole key of one: a heading key
-    /// that starts with two words starts one of those keys (or, after a one-word area label,
-    /// a graded heading) only if its first word is among the second or its first two among the
-    /// first.
-    private var headingStartPairs: Set<UInt64> = []
-    private var wholeHeadingIDs = WordIDSet()
+    var gradeKeyFirst = WordTable<Bool>(empty: false)
+    /// The first two words of every key in `vocabularyHeadings` of two words or more
+    /// (`pairID(first, second)`), and the words that are a whole key of one: a heading key that
+    /// starts with two words starts one of those keys (or, after a one-word area label, a graded
+    /// heading) only if its first word is among the second or its first two among the first.
+    private var headingStartPairs = WordTable<Bool>(empty: false)
+    private var wholeHeading = WordTable<Bool>(empty: false)
     /// Some key starts with an empty word: any pair may start a heading.
     private var anyHeadingPair = false
-    /// The ASCII bullet glyphs, bit `b` for byte `b` (a set lookup for every line was a
-    /// tenth of classifying a plain one).
+    /// The ASCII bullet glyphs, bit `b` for byte `b`.
     private var asciiBullets: (low: UInt64, high: UInt64) = (0, 0)
 
     init() {}
 
-    /// Whether a heading key whose first two words are `first` and `second` (by id) may be
-    /// one of the grammar's headings or labels, or a graded heading.
-    func mayStartHeading(id first: Int32, then second: Int32) -> Bool {
-        anyHeadingPair || wholeHeadingIDs.contains(first) || headingStartPairs.contains(UInt64(UInt32(bitPattern: first)) << 32 | UInt64(UInt32(bitPattern: second)))
+    /// The classes of the word `id`.
+    @inline(__always)
+    func masks(of id: WordID) -> WordMasks { classes[id] }
+
+    /// The classes `words` hold, with what every text has.
+    func masks(of words: Words) -> WordMasks {
+        var found = always
+        for word in words.words { found.formUnion(masks(of: word.id, capitalized: word.capitalized)) }
+        return found
     }
 
-    /// Whether the ASCII `byte` is one of the grammar's bullet glyphs.
-    func isASCIIBullet(_ byte: UInt8) -> Bool {
-        byte < 0x40 ? asciiBullets.low >> byte & 1 == 1 : byte < 0x80 && asciiBullets.high >> (byte - 0x40) & 1 == 1
+    /// The classes `text` holds (lexed for it).
+    func masks(of text: some StringProtocol) -> WordMasks { masks(of: Words(String(text))) }
+
+    /// The classes of one occurrence of the word `id`.
+    @inline(__always)
+    func masks(of id: WordID, capitalized: Bool) -> WordMasks {
+        var found = classes[id]
+        if !capitalized { found.classes &= ~capitalizedOnly }
+        return found
     }
 
-    /// `mayStartHeading` for a word by its id.
-    func mayStartHeading(id: Int32) -> Bool {
-        headingFirstIDs.contains(id) || headingFirstWords.contains("")
+    /// Calls `body` with the class table laid out for a hot loop (see `WordTable.withLayout`).
+    func withClassLayout<R>(_ body: (UnsafeBufferPointer<WordID>, UnsafeBufferPointer<WordMasks>, Int) throws -> R) rethrows -> R {
+        try classes.withLayout(body)
     }
+
+    /// The id of a pair of words, for `headingStartPairs`.
+    @inline(__always)
+    static func pairID(_ first: WordID, _ second: WordID) -> WordID {
+        var h = (first ^ (second &* WordHash.multiplier &+ 0x632B_E59B_D9B4_E019))
+        h ^= h >> 31
+        h = h &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 29
+        return h == WordHash.none ? 1 : h
+    }
+
+    /// Whether a heading key whose first two words are `first` and `second` may be one of the
+    /// grammar's headings or labels, or a graded heading.
+    @inline(__always)
+    func mayStartHeading(id first: WordID, then second: WordID) -> Bool {
+        anyHeadingPair || wholeHeading.contains(first) || headingStartPairs.contains(Self.pairID(first, second))
+    }
+
+    /// Whether a heading key starting with the word `id` may be one of the grammar's headings or labels.
+    @inline(__always)
+    func mayStartHeading(id: WordID) -> Bool { anyHeadingFirst || headingFirst.contains(id) }
 
     /// Whether a heading key starting with `word` may be one of the grammar's headings or labels.
-    func mayStartHeading(_ word: String) -> Bool {
-        headingFirstWords.contains(word) || headingFirstWords.contains("")
+    func mayStartHeading(_ word: String) -> Bool { anyHeadingFirst || (!word.isEmpty && headingFirst.contains(WordHash.id(word))) }
+
+    /// Whether the ASCII `byte` is one of the grammar's bullet glyphs.
+    @inline(__always)
+    func isASCIIBullet(_ byte: UInt8) -> Bool {
+        byte < 0x40 ? asciiBullets.low >> byte & 1 == 1 : byte < 0x80 && asciiBullets.high >> (byte - 0x40) & 1 == 1
     }
 
     init(_ grammar: Grammar) {
@@ -87,109 +106,138 @@ struct Prefilters: Sendable {
         for key in Array(grammar.sectionHeadings.keys) + Array(grammar.serviceHeadings.keys) where key.hasPrefix("the ") {
             vocabularyHeadings.insert(String(key.dropFirst(4)))
         }
-        for key in vocabularyHeadings { headingFirstWords.insert(key.split(separator: " ").first.map(String.init) ?? "") }
-        for phrase in grammar.gradePhrases.keys {
-            if let last = phrase.split(separator: " ").last { gradePhraseLastWords.insert(String(last)) }
-        }
-        for line in grammar.furnitureLines {
-            furnitureFirstWords.insert(line.split(separator: " ").first.map(String.init) ?? "")
-        }
-        for prefix in grammar.furniturePrefixes { furnitureFirstWords.insert(prefix.first ?? "") }
-        emptyFurniturePrefix = grammar.furniturePrefixes.contains { $0.isEmpty }
-        gradeStarts = WordPrefilter(words: grammar.vocabulary.grades.firstWords)
-        gradeWords = WordPrefilter(words: grammar.vocabulary.grades.firstWords + ["grade"])
-        // Every use goes on to look for a whole noun, so its rarest word will do.
-        improvementNouns = WordPrefilter(words: grammar.vocabulary.nouns.entries.map { PatternPrefilter.rarestWord($0.words) ?? "" })
-        judgementPatterns = PatternPrefilter(patterns: grammar.patterns(.heading).flatMap(\.patterns)
-                                                 + grammar.patterns(.prose).flatMap(\.patterns),
-                                             vocabulary: grammar.vocabulary)
-        let required = grammar.referencePatterns.map { PatternPrefilter.rarestWord($0.requiredWords) }
-        references = required.contains(nil) ? .anyText : WordPrefilter(words: required.compactMap { $0 })
-        authorityNames = WordPrefilter(words: grammar.authorities.index.firstWords, capitalized: true)
-        if let inspection = grammar.facts["inspection-dates"] { inspectionNearWords = WordPrefilter(words: inspection.near) }
-        if let published = grammar.facts["published"] { publicationLeads = WordPrefilter(words: published.leads.map { $0.first ?? "" }) }
-        var wholeWords: [String] = []
         for key in vocabularyHeadings {
             let words = key.split(separator: " ").map(String.init)
-            if words.count >= 2 {
-                let first = lexicon.insert(words[0]), second = lexicon.insert(words[1])
-                headingStartPairs.insert(UInt64(UInt32(bitPattern: first)) << 32 | UInt64(UInt32(bitPattern: second)))
-            } else if let word = words.first {
-                wholeWords.append(word)
+            if let first = words.first, !first.isEmpty {
+                headingFirst.set(WordHash.id(first), true)
             } else {
+                anyHeadingFirst = true
                 anyHeadingPair = true
             }
-            if words.first?.isEmpty != false { anyHeadingPair = true }
+            if words.count >= 2 {
+                headingStartPairs.set(Self.pairID(WordHash.id(words[0]), WordHash.id(words[1])), true)
+            } else if let word = words.first {
+                wholeHeading.set(WordHash.id(word), true)
+            }
         }
-        wholeHeadingIDs = WordIDSet(wholeWords, lexicon: &lexicon)
+        for phrase in grammar.gradePhrases.keys {
+            if let last = phrase.split(separator: " ").last {
+                gradePhraseLastWords.insert(String(last))
+                gradePhraseLastIDs.set(WordHash.id(String(last)), true)
+            }
+        }
+        for line in grammar.furnitureLines {
+            if let first = line.split(separator: " ").first { furnitureFirst.set(WordHash.id(String(first)), true) }
+        }
+        for prefix in grammar.furniturePrefixes { if let first = prefix.first, !first.isEmpty { furnitureFirst.set(WordHash.id(first), true) } }
+        emptyFurniturePrefix = grammar.furniturePrefixes.contains { $0.isEmpty }
+        for phrase in Array(grammar.gradePhrases.keys) + Array(grammar.notGradedPhrases) {
+            if let first = phrase.split(separator: " ").first { gradeKeyFirst.set(WordHash.id(String(first)), true) }
+        }
         for bullet in grammar.bullets where bullet.isASCII {
             let byte = UInt8(bullet.value)
             if byte < 0x40 { asciiBullets.low |= 1 << byte } else { asciiBullets.high |= 1 << (byte - 0x40) }
         }
-        sectionID = lexicon.insert("section")
-        theID = lexicon.insert("the")
-        headingFirstIDs = WordIDSet(headingFirstWords, lexicon: &lexicon)
-        furnitureFirstIDs = WordIDSet(furnitureFirstWords, lexicon: &lexicon)
-        gradeKeyFirstIDs = WordIDSet((Array(grammar.gradePhrases.keys) + Array(grammar.notGradedPhrases))
-            .compactMap { $0.split(separator: " ").first.map(String.init) }, lexicon: &lexicon)
+
+        judgementPatterns = PatternPrefilter(patterns: grammar.patterns(.heading).flatMap(\.patterns)
+                                                 + grammar.patterns(.prose).flatMap(\.patterns),
+                                             vocabulary: grammar.vocabulary)
+        for (id, bits) in judgementPatterns.wordBits { classes.update(id) { $0.judgement |= bits } }
+        always.judgement = judgementPatterns.always
+
+        func mark(_ words: [String?], _ bit: UInt64) {
+            // A class some member of which has no word to show is in every text.
+            if words.contains(where: { $0 == nil || $0!.isEmpty }) { always.classes |= bit }
+            for word in words.compactMap({ $0 }) where !word.isEmpty { classes.update(WordHash.id(word)) { $0.classes |= bit } }
+        }
+        // Every use of these goes on to look for a whole noun, pattern or name, so one word of each will do.
+        mark(grammar.vocabulary.nouns.entries.map { PatternPrefilter.rarestWord($0.words) }, WordClass.improvementNoun)
+        mark(grammar.referencePatterns.map { PatternPrefilter.rarestWord($0.requiredWords) }, WordClass.reference)
+        mark(grammar.authorities.index.firstWords, WordClass.authorityName)
+        capitalizedOnly = WordClass.authorityName
+        if let inspection = grammar.facts["inspection-dates"] { mark(inspection.near, WordClass.inspectionNear) } else { always.classes |= WordClass.inspectionNear }
+        if let published = grammar.facts["published"] {
+            mark(published.leads.map { $0.first }, WordClass.publicationLead)
+        } else {
+            always.classes |= WordClass.publicationLead
+        }
+        mark(["grade"], WordClass.grade)
+        mark(["following"], WordClass.following)
+        mark(["follows"], WordClass.follows)
+    }
+
+    /// Marks the anchors of the facts' phrases (`GrammarTables.phraseAnchors`).
+    mutating func markAnchors(_ anchors: [WordID]) {
+        for id in anchors { classes.update(id) { $0.classes |= WordClass.phraseAnchor } }
     }
 }
 
-/// Whether a text may contain one of a set of normalized words (as `Words` lexes them), decided
-/// on its bytes: such a word starts a run of ASCII letters and digits, and the run begins with
-/// the word's leading ASCII letters and digits, in any case. `false` means none of the words is
-/// there; `true` means lex the text and look.
-///
-/// (Two words come from other bytes: the Kelvin sign, the one non-ASCII scalar that lowercases
-/// to an ASCII letter, may be the "k" of any word, and "&" is the word "and", never capitalized.)
-struct WordPrefilter: Sendable {
-    private var heads = WordHeads()
-    /// A word with no leading ASCII letter or digit: any text may hold it.
-    private var anyText = false
-    /// Only words written with a capital count (the run starts with A-Z).
-    private var capitalized = false
+/// A word's (or a text's) vocabulary classes: the judgement patterns' requirements it meets
+/// (`PatternPrefilter`) and `WordClass` bits.
+struct WordMasks: Equatable, Sendable {
+    var judgement: UInt64 = 0
+    var classes: UInt64 = 0
 
-    /// A filter that lets every text through.
-    static var anyText: WordPrefilter {
-        var filter = WordPrefilter(words: [])
-        filter.anyText = true
-        return filter
+    @inline(__always)
+    mutating func formUnion(_ other: WordMasks) {
+        judgement |= other.judgement
+        classes |= other.classes
     }
 
-    init(words: [String], capitalized: Bool = false) {
-        self.capitalized = capitalized
-        for word in words where !heads.insert(word, mask: 1) { anyText = true }
-        heads.seal()
+    @inline(__always)
+    func union(_ other: WordMasks) -> WordMasks {
+        WordMasks(judgement: judgement | other.judgement, classes: classes | other.classes)
     }
 
-    func mayContain<S: StringProtocol>(_ text: S) -> Bool {
-        if anyText { return true }
-        return text.utf8.withContiguousBytes { heads.scan($0, capitalized: capitalized, stopOnAny: true) } != 0
-    }
+    /// Whether one of the `WordClass` bits `bits` is set.
+    @inline(__always)
+    func has(_ bits: UInt64) -> Bool { classes & bits != 0 }
 }
 
-/// Whether a text may match a set of patterns, decided on its bytes before it is lexed.
+/// Classes of words the extractors look for before they cut a text up.
+enum WordClass {
+    /// The rarest word of an improvement noun ("improvement" of "areas for improvement" …).
+    static let improvementNoun: UInt64 = 1 << 0
+    /// The rarest word a reference pattern ("Area for Improvement 8") needs.
+    static let reference: UInt64 = 1 << 1
+    /// The first word of an authority's name, written with a capital.
+    static let authorityName: UInt64 = 1 << 2
+    /// A word near which a sentence gives the inspection dates.
+    static let inspectionNear: UInt64 = 1 << 3
+    /// The first word of a lead before a publication date.
+    static let publicationLead: UInt64 = 1 << 4
+    /// "grade".
+    static let grade: UInt64 = 1 << 5
+    /// "following" and "follows" ("the following actions", "as follows").
+    static let following: UInt64 = 1 << 6
+    static let follows: UInt64 = 1 << 7
+    /// The anchor of a phrase the facts look for (`PhraseAnchors`).
+    static let phraseAnchor: UInt64 = 1 << 8
+}
+
+/// What judgement patterns need, as bits: a text that lacks one of a pattern's bits cannot match it.
 ///
 /// A pattern matches only if every word outside its `[ ]` is among the text's words, and every
 /// vocabulary slot outside them (`{grade}`, `{area}` …) matches one of its aliases, all of whose
 /// words are then there too. Each such requirement is a bit: a literal word's bit is set by
-/// that word, a slot's by the rarest word of any of its aliases. One pass over a text's bytes
-/// (`WordPrefilter`'s test) says which bits may be set, and a pattern whose bits are not all
-/// set cannot match: most prose is ruled out for every pattern before it is cut into words.
+/// that word, a slot's by the rarest word of each of its aliases. A text's bits are the OR of
+/// its words' (`Prefilters.masks`), and a pattern whose bits are not all set cannot match.
 struct PatternPrefilter: Sendable {
     /// A set of requirements, one bit each.
     typealias Requirements = UInt64
 
-    private var heads = WordHeads()
+    /// The bits each word sets.
+    private(set) var wordBits: [WordID: Requirements] = [:]
     /// The bit of each literal word and of each slot that has one.
     private var literalBits: [String: Requirements] = [:]
     private var slotBits: [Pattern.Slot: Requirements] = [:]
-    /// Bits every text sets (a word no byte test can see).
-    private var always: Requirements = 0
-    /// Set when the text may hold a word a grade starts with (`Prefilters.gradeStarts`), and
-    /// that or "grade" (`Prefilters.gradeWords`): the same tests, in the same pass.
+    /// Bits every text sets (a requirement no word shows).
+    private(set) var always: Requirements = 0
+    /// Set by a word a grade starts with, and by that or "grade".
     private(set) var gradeStart: Requirements = 0
     private(set) var gradeWord: Requirements = 0
+
+    init() {}
 
     /// Indexes the requirements of `patterns`, with the aliases of their slots from `vocabulary`.
     init(patterns: [Pattern], vocabulary: Vocabulary) {
@@ -199,28 +247,27 @@ struct PatternPrefilter: Sendable {
             defer { next += 1 }
             return 1 << Requirements(next)
         }
+        func set(_ word: String, _ bit: Requirements) {
+            if word.isEmpty { always |= bit } else { wordBits[WordHash.id(word), default: 0] |= bit }
+        }
         gradeStart = newBit()!
         gradeWord = newBit()!
-        for word in vocabulary.grades.firstWords + ["grade"] {
-            let bit = word == "grade" ? gradeWord : gradeStart | gradeWord
-            if !heads.insert(word, mask: bit) { always |= bit }
-        }
+        for word in vocabulary.grades.firstWords { set(word, gradeStart | gradeWord) }
+        set("grade", gradeWord)
         // Slots first: each stands for many patterns, so it keeps a bit when there are too many words.
         for case .slot(let slot) in patterns.flatMap(\.elements) {
-            guard slotBits[slot] == nil, let aliases = Self.aliases(of: slot, vocabulary),
-                  aliases.allSatisfy({ Self.rarestWord($0) != nil }), let bit = newBit() else { continue }
+            guard slotBits[slot] == nil, let aliases = Self.aliases(of: slot, vocabulary), let bit = newBit() else { continue }
             slotBits[slot] = bit
-            for alias in aliases { heads.insert(Self.rarestWord(alias)!, mask: bit) }
+            for alias in aliases { set(Self.rarestWord(alias) ?? "", bit) }
         }
         // Words of one to three letters ("the", "is", "as") are in nearly every sentence: not
-        // worth a bit, nor the time to look for them.
+        // worth a bit.
         for case .word(let literal) in patterns.flatMap(\.elements) {
             let word = literal.text
-            guard literalBits[word] == nil, let head = WordHeads.head(of: word), head.count >= 4, let bit = newBit() else { continue }
+            guard literalBits[word] == nil, word.utf8.count >= 4, let bit = newBit() else { continue }
             literalBits[word] = bit
-            heads.insert(word, mask: bit)
+            set(word, bit)
         }
-        heads.seal()
     }
 
     /// The aliases one of which `slot` needs, or nil when it needs none of a known set.
@@ -237,10 +284,9 @@ struct PatternPrefilter: Sendable {
         }
     }
 
-    /// The word of a phrase least likely to be in a text: the longest (by its leading ASCII
-    /// letters and digits, which is what the byte test sees); nil if no word has any.
+    /// The word of a phrase least likely to be in a text: the longest; nil if it has no word.
     static func rarestWord(_ words: [String]) -> String? {
-        words.filter { WordHeads.head(of: $0) != nil }.max { WordHeads.head(of: $0)!.count < WordHeads.head(of: $1)!.count }
+        words.filter { !$0.isEmpty }.max { $0.utf8.count < $1.utf8.count }
     }
 
     /// The requirements of `pattern` (those it shares with the patterns the filter was built
@@ -255,133 +301,6 @@ struct PatternPrefilter: Sendable {
             }
         }
         return required
-    }
-
-    /// The requirements `text` may meet.
-    func found<S: StringProtocol>(in text: S) -> Requirements {
-        always | text.utf8.withContiguousBytes { heads.scan($0, capitalized: false, stopOnAny: false) }
-    }
-}
-
-/// Words' leading ASCII letters and digits, each with a mask, looked for at the starts of the
-/// runs of ASCII letters and digits of a text (the test `WordPrefilter` describes).
-struct WordHeads: Sendable {
-    private struct Entry: Sendable {
-        var head: [UInt8]
-        var mask: UInt64
-        /// Whether the word is "and", which "&" is too.
-        var isAnd: Bool
-    }
-
-    private var entries: [Entry] = []
-    /// The heads laid out for the scan: their bytes end to end, and for each lowercase first
-    /// byte the range of `offsets` (into `bytes`) and `masks` of the heads starting with it.
-    private var bytes: [UInt8] = []
-    private var offsets: [Int] = [0]
-    private var masks: [UInt64] = []
-    private var buckets = [Int](repeating: 0, count: 257)
-    /// The masks set by a Kelvin sign (heads with a "k") and by "&".
-    private var kelvinMask: UInt64 = 0
-    private var andMask: UInt64 = 0
-
-    /// A word's leading ASCII letters and digits, if it has any.
-    static func head(of word: String) -> [UInt8]? {
-        let head = Array(word.utf8.prefix { isAlphanumeric($0) })
-        return head.isEmpty ? nil : head
-    }
-
-    /// Adds `word` with `mask`; false when it has no head, which no byte test can see.
-    @discardableResult
-    mutating func insert(_ word: String, mask: UInt64) -> Bool {
-        guard let head = Self.head(of: word) else { return false }
-        if let index = entries.firstIndex(where: { $0.head == head && $0.isAnd == (word == "and") }) {
-            entries[index].mask |= mask
-        } else {
-            entries.append(Entry(head: head, mask: mask, isAnd: word == "and"))
-        }
-        return true
-    }
-
-    /// Lays out the heads for `scan`; call once after the last `insert`.
-    mutating func seal() {
-        let sorted = entries.sorted { $0.head[0] < $1.head[0] }
-        bytes = []
-        offsets = [0]
-        masks = []
-        buckets = [Int](repeating: 0, count: 257)
-        kelvinMask = 0
-        andMask = 0
-        for entry in sorted {
-            bytes += entry.head
-            offsets.append(bytes.count)
-            masks.append(entry.mask)
-            buckets[Int(entry.head[0]) + 1] += 1
-            if entry.head.contains(0x6B) { kelvinMask |= entry.mask }
-            if entry.isAnd { andMask |= entry.mask }
-        }
-        for byte in 0..<256 { buckets[byte + 1] += buckets[byte] }
-    }
-
-    /// The masks of the heads that start a run of `text`, OR-ed; with `capitalized`, only runs
-    /// that start with A-Z count (and "&" does not). With `stopOnAny`, any nonzero answer may
-    /// stop the scan early.
-    func scan(_ text: UnsafeBufferPointer<UInt8>, capitalized: Bool, stopOnAny: Bool) -> UInt64 {
-        var found: UInt64 = 0
-        if kelvinMask != 0 && Self.hasKelvinSign(text) { found |= kelvinMask }
-        if andMask != 0 && !capitalized && text.contains(0x26) { found |= andMask }
-        if stopOnAny && found != 0 { return found }
-        let count = text.count
-        var i = 0
-        while i < count {
-            let byte = text[i]
-            guard Self.isAlphanumericInAnyCase(byte) else {
-                i += 1
-                continue
-            }
-            let isUpper = byte >= 0x41 && byte <= 0x5A
-            let lower = isUpper ? byte | 0x20 : byte
-            // A run starts at i: compare the heads with its first byte, then skip it.
-            var end = i + 1
-            while end < count, Self.isAlphanumericInAnyCase(text[end]) { end += 1 }
-            if !capitalized || isUpper {
-                for entry in buckets[Int(lower)]..<buckets[Int(lower) + 1] {
-                    let start = offsets[entry], length = offsets[entry + 1] - start
-                    guard length <= end - i else { continue }
-                    var j = 1
-                    while j < length, Self.lowercased(text[i + j]) == bytes[start + j] { j += 1 }
-                    if j == length { found |= masks[entry] }
-                }
-                if stopOnAny && found != 0 { return found }
-            }
-            i = end
-        }
-        return found
-    }
-
-    @inline(__always)
-    private static func lowercased(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
-
-    /// ASCII letters and digits, tested without branches: setting bit 5 maps A-Z onto a-z and
-    /// no other byte onto them.
-    @inline(__always)
-    private static func isAlphanumericInAnyCase(_ byte: UInt8) -> Bool {
-        ((byte | 0x20) &- 0x61) < 26 || (byte &- 0x30) < 10
-    }
-
-    /// Lower-case ASCII letters and digits (what a normalized word's ASCII is made of).
-    @inline(__always)
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
-    }
-
-    /// U+212A KELVIN SIGN, E2 84 AA in UTF-8.
-    private static func hasKelvinSign(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        while i + 2 < bytes.count {
-            if bytes[i] == 0xE2, bytes[i + 1] == 0x84, bytes[i + 2] == 0xAA { return true }
-            i += 1
-        }
-        return false
     }
 }
 

@@ -20,6 +20,8 @@ struct Heading: Sendable {
     var source: Token.HeadingSource
     /// The grade on the line(s) after the heading ("Grade 1 (Outstanding)").
     var grade: GradeText?
+    /// The vocabulary classes of its words (see `WordMasks`).
+    var masks = WordMasks()
 }
 
 struct GradeText: Sendable {
@@ -42,6 +44,8 @@ struct Paragraph: Sendable {
     /// UTF-8 offsets in `text` where the second and later lines begin, and those lines' numbers.
     var lineStarts: [Int] = []
     var lineNumbers: [Int] = []
+    /// The vocabulary classes of its words: what it cannot hold, extraction need not look for.
+    var masks = WordMasks()
 
     /// The paragraph's lines as they were before joining.
     var lines: [Substring] {
@@ -71,6 +75,8 @@ struct ListItem: Sendable {
     var bullet: String?
     var number: String?
     var children: [ListItem] = []
+    /// The vocabulary classes of the words of `text`.
+    var masks = WordMasks()
 
     /// The item's text with its nested items' texts joined after it.
     var fullText: String {
@@ -99,6 +105,8 @@ struct Table: Sendable {
     var rows: [TableRow]
     /// Laid out one cell per line ("Overall effectiveness" … "Good") rather than with delimiters.
     var vertical: Bool
+    /// The vocabulary classes of the words of its cells.
+    var masks = WordMasks()
 }
 
 struct TableRow: Sendable {

@@ -14,31 +14,29 @@
 ///   whose first cells are empty adds to the cells above.
 /// - A label followed by a line that is only a grade ("Overall effectiveness" … "Good") becomes
 ///   a table row; a label followed by "Grade 4 (Inadequate)" becomes a heading with that grade.
-/// The builder never fails: what it cannot place becomes a paragraph.
+/// The builder never fails: what it cannot place becomes a paragraph. It decides from what the
+/// tokens already say of their texts (first and last characters, length, last word); a block's
+/// text is put together once, when the block is complete.
 struct TreeBuilder: Sendable {
     let grammar: Grammar
     static let maxListDepth = 8
 
     /// Words after which a line cannot end a sentence: the next line carries it on.
-    static let joiningWords: Set<String> = [
-        "and", "or", "of", "the", "a", "an", "to", "for", "in", "with", "on", "by", "from", "that", "which", "who",
-        "their", "its", "is", "are", "as", "at", "into", "than", "this", "these", "be", "been", "has", "have",
-    ]
+    static var joiningWords: Set<String> { TextShape.joiningWords }
 
-    func build(_ tokens: [Token]) -> DocumentTree {
-        var state = BuildState(builder: self)
-        // By index: `for token in tokens` would copy every token (and retain its strings).
-        for index in tokens.indices { state.consume(tokens[index]) }
+    func build(_ stream: TokenStream) -> DocumentTree {
+        var state = BuildState(builder: self, stream: stream)
+        for index in stream.tokens.indices { state.consume(index) }
         return state.finish()
     }
 
-    func level(of token: Token) -> Int {
-        switch token.headingSource {
-        case .markdown: return max(1, token.headingLevel)
+    func level(of heading: String, source: Token.HeadingSource?, markdownLevel: Int) -> Int {
+        switch source {
+        case .markdown: return max(1, markdownLevel)
         case .numbered: return 1
         default: break
         }
-        guard let key = Tokenizer(grammar: grammar).headingKey(token.text) else { return 2 }
+        guard let key = Tokenizer(grammar: grammar).headingKey(heading) else { return 2 }
         if grammar.serviceHeadings[key] != nil || grammar.serviceHeadings["the " + key] != nil { return 1 }
         if grammar.timescaleHeadings[key] != nil { return 3 }
         if let index = (grammar.sectionHeadings[key] ?? grammar.sectionHeadings["the " + key])?.first {
@@ -48,16 +46,120 @@ struct TreeBuilder: Sendable {
     }
 }
 
+/// A text being put together from lines: the texts joined with single spaces (empty ones
+/// skipped), and what the builder asks of the whole.
+private struct GrowingText {
+    /// The non-empty texts, in order.
+    var parts: [TextRange] = []
+    /// A text made by the builder rather than taken from a token (a number that ends a
+    /// sentence), after the parts it follows: (position in `parts`, text).
+    var made: [(Int, String)] = []
+    /// The shape of the last non-empty text.
+    var last: TextShape?
+    /// Pieces between spaces, over all the texts.
+    var pieces = 0
+    /// Bytes so far, joining spaces included.
+    var length = 0
+    var masks = WordMasks()
+
+    var isEmpty: Bool { length == 0 }
+
+    init() {}
+
+    init(_ token: Token) {
+        append(token)
+    }
+
+    mutating func append(_ token: Token) {
+        masks.formUnion(token.words.masks)
+        guard !token.text.isEmpty else { return }
+        if length > 0 { length += 1 }
+        length += Int(token.text.count)
+        parts.append(token.text)
+        last = token.shape
+        pieces += Int(token.shape.pieces)
+    }
+
+    /// Appends a text the builder made, with its shape and masks.
+    mutating func append(made text: String, shape: TextShape, masks textMasks: WordMasks) {
+        masks.formUnion(textMasks)
+        guard !text.isEmpty else { return }
+        if length > 0 { length += 1 }
+        length += text.utf8.count
+        made.append((parts.count, text))
+        last = shape
+        pieces += Int(shape.pieces)
+    }
+
+    /// Whether the text ends a sentence (`BuildState.endsSentence`).
+    var endsSentence: Bool {
+        guard let last else { return false }
+        return last.endsWith(anyOf: ".:;?!\"") || last.endsWithClosingQuote
+    }
+
+    /// The text as a string.
+    func string(_ stream: TokenStream) -> String {
+        guard length > 0 else { return "" }
+        return stream.store.withUnsafeBufferPointer { store in
+            String(unsafeUninitializedCapacity: length) { out in
+                var n = 0
+                var madeIndex = 0
+                func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+                    if n > 0 {
+                        out[n] = 0x20
+                        n += 1
+                    }
+                    for byte in bytes {
+                        out[n] = byte
+                        n += 1
+                    }
+                }
+                func putMade(upTo position: Int) {
+                    while madeIndex < made.count, made[madeIndex].0 <= position {
+                        var text = made[madeIndex].1
+                        text.withUTF8 { put($0) }
+                        madeIndex += 1
+                    }
+                }
+                for (position, part) in parts.enumerated() {
+                    putMade(upTo: position)
+                    put(UnsafeBufferPointer(rebasing: store[part.range]))
+                }
+                putMade(upTo: parts.count)
+                return n
+            }
+        }
+    }
+}
+
 private struct BuildState {
+    /// A paragraph being built.
+    struct OpenParagraph {
+        var text: GrowingText
+        var line: Int
+        var endLine: Int
+        var lineStarts: [Int] = []
+        var lineNumbers: [Int] = []
+    }
+
+    /// A list item being built.
+    struct OpenItem {
+        var text: GrowingText
+        var line: Int
+        var endLine: Int
+        var bullet: String?
+        var number: String?
+    }
+
     enum Open {
-        case paragraph(Paragraph)
+        case paragraph(OpenParagraph)
         case list(ListState)
         case table(Table)
     }
 
     struct ListState {
         struct Entry {
-            var item: ListItem
+            var item: OpenItem
             var depth: Int
             var indent: Int
         }
@@ -65,15 +167,15 @@ private struct BuildState {
         private(set) var entries: [Entry]
         var firstHasGlyph: Bool
         var firstNumberKind: NumberKind
-        var firstGlyph: String?
-        var glyphDepths: [String: Int] = [:]
+        var firstGlyph: Token.Bullet?
+        var glyphDepths: [Token.Bullet: Int] = [:]
         /// The depth of the last entry at each indent, so that placing an item does not scan the list.
         private var depthAtIndent: [Int: Int] = [:]
         /// Entries that no later entry has indented as little as: indents strictly increase
         /// upwards, and the last entry indented less than any width is among them.
         private var shallower: [(indent: Int, depth: Int)] = []
 
-        init(first: Entry, firstHasGlyph: Bool, firstNumberKind: NumberKind, firstGlyph: String?) {
+        init(first: Entry, firstHasGlyph: Bool, firstNumberKind: NumberKind, firstGlyph: Token.Bullet?) {
             entries = []
             self.firstHasGlyph = firstHasGlyph
             self.firstNumberKind = firstNumberKind
@@ -126,6 +228,7 @@ private struct BuildState {
     }
 
     let builder: TreeBuilder
+    let stream: TokenStream
     var stack: [Section] = [Section(heading: nil, level: 0)]
     var open: Open?
     var blankSince = false
@@ -136,9 +239,13 @@ private struct BuildState {
     var diagnostics: [Diagnostic] = []
     var reportedDepth = false
 
-    init(builder: TreeBuilder) { self.builder = builder }
+    init(builder: TreeBuilder, stream: TokenStream) {
+        self.builder = builder
+        self.stream = stream
+    }
 
-    mutating func consume(_ token: Token) {
+    mutating func consume(_ index: Int) {
+        let token = stream.tokens[index]
         if token.pageBreak { pageSince = true }
         switch token.kind {
         case .blank:
@@ -152,25 +259,27 @@ private struct BuildState {
         defer {
             blankSince = false
             pageSince = false
-            lastLineIsLong = !token.text.hasAtMostCharacters(60)
+            lastLineIsLong = !token.shape.hasAtMostCharacters(60)
         }
-        if let grade = token.grade, handleGrade(token, grade) { return }
+        if let grade = token.grade, handleGrade(index, grade) { return }
         gradeTarget = nil
         switch token.kind {
         case .heading:
             closeOpen()
-            openSection(Heading(text: token.text, line: token.line, endLine: token.line + token.extraLines, number: token.number,
-                                source: token.headingSource ?? .vocabulary, grade: nil),
-                        level: builder.level(of: token))
+            let text = stream.text(index)
+            var heading = Heading(text: text, line: token.line, endLine: token.line + token.extraLines,
+                                  number: stream.number(index), source: token.headingSource ?? .vocabulary, grade: nil)
+            heading.masks = token.words.masks
+            openSection(heading, level: builder.level(of: text, source: token.headingSource, markdownLevel: token.headingLevel))
         case .numbered where token.text.isEmpty && !blankSince && !pageSince && continuesOpenText:
             // "… when they reach the age of" / "17.": a number that ends a wrapped sentence.
-            var text = token
-            text.text = token.bareNumber ? (token.number ?? "") : (token.number ?? "") + "."
-            addText(text)
+            let number = stream.number(index) ?? ""
+            let text = token.bareNumber ? number : number + "."
+            addText(token, made: text)
         case .bullet, .numbered:
-            addItem(token)
+            addItem(index)
         case .tableRow:
-            addRow(token)
+            addRow(index)
         case .text:
             addText(token)
         case .blank, .furniture:
@@ -200,10 +309,23 @@ private struct BuildState {
         guard let current = open else { return }
         open = nil
         switch current {
-        case .paragraph(let paragraph): stack[stack.count - 1].blocks.append(.paragraph(paragraph))
+        case .paragraph(let paragraph): stack[stack.count - 1].blocks.append(.paragraph(finished(paragraph)))
         case .list(let list): stack[stack.count - 1].blocks.append(.list(ListBlock(items: nest(list.entries))))
         case .table(let table): stack[stack.count - 1].blocks.append(.table(table))
         }
+    }
+
+    func finished(_ paragraph: OpenParagraph) -> Paragraph {
+        var done = Paragraph(text: paragraph.text.string(stream), line: paragraph.line, endLine: paragraph.endLine,
+                             lineStarts: paragraph.lineStarts, lineNumbers: paragraph.lineNumbers)
+        done.masks = paragraph.text.masks
+        return done
+    }
+
+    func finished(_ item: OpenItem) -> ListItem {
+        var done = ListItem(text: item.text.string(stream), line: item.line, endLine: item.endLine, bullet: item.bullet, number: item.number)
+        done.masks = item.text.masks
+        return done
     }
 
     // MARK: Text
@@ -212,17 +334,68 @@ private struct BuildState {
     /// it: its last line ends with a joining word, or is as long as wrapped prose ("Missing
     /// children" over "5." is a label, not a sentence that goes on).
     var continuesOpenText: Bool {
-        let text: String
+        let text: GrowingText
         switch open {
         case .paragraph(let paragraph)?: text = paragraph.text
-        case .list(let list)?: text = list.entries.last?.item.text ?? ""
+        case .list(let list)?: text = list.entries.last?.item.text ?? GrowingText()
         default: return false
         }
-        guard !text.isEmpty, !Self.endsSentence(text) else { return false }
-        let lastWord = text.split(separator: " ").last.map { $0.lowercased() } ?? ""
-        return TreeBuilder.joiningWords.contains(lastWord) || lastLineIsLong
+        guard !text.isEmpty, !text.endsSentence, let last = text.last else { return false }
+        return last.endsWithJoiningWord || lastLineIsLong
     }
 
+    mutating func addText(_ token: Token, made: String? = nil) {
+        let broken = blankSince || pageSince
+        // The text a made number adds: its shape and words.
+        var madeShape = TextShape()
+        var madeMasks = WordMasks()
+        if let made {
+            madeShape = Array(made.utf8).withUnsafeBufferPointer { TextShape($0) }
+            madeMasks = builder.grammar.prefilters.masks(of: made)
+        }
+        let startsLowercase = made == nil ? token.shape.first.isLowercase : madeShape.first.isLowercase
+        func grow(_ text: inout GrowingText) {
+            if let made { text.append(made: made, shape: madeShape, masks: madeMasks) } else { text.append(token) }
+        }
+        let adds = made.map { !$0.isEmpty } ?? !token.text.isEmpty
+        // The open block is taken out of `open` while it grows, so that it is its storage's only
+        // owner and appending does not copy it.
+        if case .list(var list) = open {
+            open = nil
+            let last = list.entries.count - 1
+            if list.entries[last].item.text.isEmpty || continues(list.entries[last].item.text, startsLowercase, broken: broken) {
+                list.updateLast { entry in
+                    grow(&entry.item.text)
+                    entry.item.endLine = token.line
+                }
+                open = .list(list)
+                return
+            }
+            open = .list(list)
+        } else if case .paragraph(var paragraph) = open {
+            open = nil
+            if continues(paragraph.text, startsLowercase, broken: broken) {
+                if !paragraph.text.isEmpty && adds {
+                    paragraph.lineStarts.append(paragraph.text.length + 1)
+                    paragraph.lineNumbers.append(token.line)
+                }
+                grow(&paragraph.text)
+                paragraph.endLine = token.line
+                open = .paragraph(paragraph)
+                return
+            }
+            open = .paragraph(paragraph)
+        }
+        closeOpen()
+        var text = GrowingText()
+        grow(&text)
+        open = .paragraph(OpenParagraph(text: text, line: token.line, endLine: token.line))
+    }
+
+    /// Whether a text line continues the paragraph or item `text`.
+    func continues(_ text: GrowingText, _ startsLowercase: Bool, broken: Bool) -> Bool {
+        !broken || (startsLowercase && (pageSince || !text.endsSentence))
+    }
 
     static func startsLowercase(_ text: String) -> Bool {
         guard let first = text.first else { return false }
@@ -234,48 +407,7 @@ private struct BuildState {
         return ".:;?!".contains(last) || last == "\u{201D}" || last == "\""
     }
 
-    mutating func addText(_ token: Token) {
-        let broken = blankSince || pageSince
-        // The open block is taken out of `open` while it grows, so that it is its storage's only
-        // owner and appending does not copy it (a copy per line is quadratic on long documents).
-        // (`if case`, not `switch`: a switch keeps its subject, and so a second owner, alive.)
-        if case .list(var list) = open {
-            open = nil
-            let last = list.entries.count - 1
-            if list.entries[last].item.text.isEmpty || continues(list.entries[last].item.text, with: token, broken: broken) {
-                list.updateLast { entry in
-                    Self.append(token.text, to: &entry.item.text)
-                    entry.item.endLine = token.line
-                }
-                open = .list(list)
-                return
-            }
-            open = .list(list)
-        } else if case .paragraph(var paragraph) = open {
-            open = nil
-            if continues(paragraph.text, with: token, broken: broken) {
-                if !paragraph.text.isEmpty && !token.text.isEmpty {
-                    paragraph.lineStarts.append(paragraph.text.utf8.count + 1)
-                    paragraph.lineNumbers.append(token.line)
-                }
-                Self.append(token.text, to: &paragraph.text)
-                paragraph.endLine = token.line
-                open = .paragraph(paragraph)
-                return
-            }
-            open = .paragraph(paragraph)
-        }
-        closeOpen()
-        open = .paragraph(Paragraph(text: token.text, line: token.line, endLine: token.line))
-    }
-
-    /// Whether a text line continues the paragraph or item ending with `text`.
-    func continues(_ text: String, with token: Token, broken: Bool) -> Bool {
-        !broken || (Self.startsLowercase(token.text) && (pageSince || !Self.endsSentence(text)))
-    }
-
-    /// Joins `more` to `text` with a space (either may be empty), in place: a text that grows
-    /// line by line must not be copied for each line.
+    /// Joins `more` to `text` with a space (either may be empty), in place.
     static func append(_ more: String, to text: inout String) {
         if text.isEmpty {
             text = more
@@ -287,13 +419,15 @@ private struct BuildState {
 
     // MARK: Lists
 
-    mutating func addItem(_ token: Token) {
-        let item = ListItem(text: token.text, line: token.line, endLine: token.line, bullet: token.bullet, number: token.number)
+    mutating func addItem(_ index: Int) {
+        let token = stream.tokens[index]
+        let number = stream.number(index)
+        let item = OpenItem(text: GrowingText(token), line: token.line, endLine: token.line, bullet: token.bullet?.text, number: number)
         let hasGlyph = token.bullet != nil
-        let numberKind = token.bareNumber ? NumberKind.bare : NumberKind(token.number)
+        let numberKind = token.bareNumber ? NumberKind.bare : NumberKind(number)
         if case .list(var list) = open {
             open = nil  // `list` is now its entries' only owner: appending does not copy them
-            let depth = depthFor(token, in: &list)
+            let depth = depthFor(token, number: number, in: &list)
             let sameStyle = hasGlyph == list.firstHasGlyph && numberKind == list.firstNumberKind
             if depth > 0 || sameStyle {
                 if depth > TreeBuilder.maxListDepth && !reportedDepth {
@@ -316,12 +450,12 @@ private struct BuildState {
     }
 
     /// How deep a new item sits in `list`: by indentation first, then by glyph.
-    func depthFor(_ token: Token, in list: inout ListState) -> Int {
+    func depthFor(_ token: Token, number: String?, in list: inout ListState) -> Int {
         let base = list.entries[0].indent
         let previous = list.entries[list.entries.count - 1]
         // A lost glyph's one leading space is where the glyph stood, not an indent: the item
         // is level with the list's own glyphs.
-        if token.bullet == "", token.indent == 1, base == 0, list.firstHasGlyph { return 0 }
+        if token.bullet == .lost, token.indent == 1, base == 0, list.firstHasGlyph { return 0 }
         if token.indent > base {
             // Deeper than an earlier item with a smaller indent; level with one with the same.
             if let same = list.depth(atIndent: token.indent) { return same }
@@ -333,7 +467,7 @@ private struct BuildState {
         if !list.firstHasGlyph {
             // Bullets under a numbered item belong to it, unless the bullet carries the next
             // number of the same kind ("4.6 …" then "- 4.7 …"): that continues the numbering.
-            if list.firstNumberKind != .none && NumberKind(token.number) == list.firstNumberKind { return 0 }
+            if list.firstNumberKind != .none && NumberKind(number) == list.firstNumberKind { return 0 }
             return 1
         }
         if let known = list.glyphDepths[glyph] { return known }
@@ -352,7 +486,7 @@ private struct BuildState {
         }
         for entry in entries {
             while let top = stack.last, top.1 >= entry.depth { closeTop() }
-            stack.append((entry.item, entry.depth))
+            stack.append((finished(entry.item), entry.depth))
         }
         while !stack.isEmpty { closeTop() }
         return roots
@@ -360,10 +494,12 @@ private struct BuildState {
 
     // MARK: Tables
 
-    mutating func addRow(_ token: Token) {
-        let row = TableRow(cells: token.cells, line: token.line, endLine: token.line)
+    mutating func addRow(_ index: Int) {
+        let token = stream.tokens[index]
+        let row = TableRow(cells: stream.cellTexts(index), line: token.line, endLine: token.line)
         if case .table(var table) = open, !table.vertical, let last = table.rows.indices.last {
             open = nil  // `table` is now its rows' only owner: appending does not copy them
+            table.masks.formUnion(token.words.masks)
             let previousCells = table.rows[last].cells.count  // (not the row: that would be a second owner of its cells)
             let cells = row.cells
             let firstFilled = cells.firstIndex(where: { !$0.isEmpty }) ?? 0
@@ -393,59 +529,66 @@ private struct BuildState {
             return
         }
         closeOpen()
-        open = .table(Table(rows: [row], vertical: false))
+        open = .table(Table(rows: [row], vertical: false, masks: token.words.masks))
     }
 
     // MARK: Grades
 
     /// Places a grade line; false when it is not a grade here and should be read as text.
-    mutating func handleGrade(_ token: Token, _ grade: Token.GradeMark) -> Bool {
-        let text = GradeText(text: token.text, line: token.line, endLine: token.line)
+    mutating func handleGrade(_ index: Int, _ grade: Token.GradeMark) -> Bool {
+        let token = stream.tokens[index]
+        let tokenText = stream.text(index)
+        let text = GradeText(text: tokenText, line: token.line, endLine: token.line)
         switch grade {
         case .continuation:
             switch gradeTarget {
             case .headingOfCurrentSection:
-                stack[stack.count - 1].heading?.grade?.text += " " + token.text
+                stack[stack.count - 1].heading?.grade?.text += " " + tokenText
                 stack[stack.count - 1].heading?.grade?.endLine = token.line
                 return true
             case .lastRowOfLastTable:
                 guard lastBlockIsTable(withRows: true) else { return false }
                 let block = stack[stack.count - 1].blocks.removeLast()
                 guard case .table(var table) = consume block, let last = table.rows.indices.last else { return false }
-                table.rows[last].cells[table.rows[last].cells.count - 1] += " " + token.text
+                table.rows[last].cells[table.rows[last].cells.count - 1] += " " + tokenText
                 table.rows[last].endLine = token.line
+                table.masks.formUnion(token.words.masks)
                 stack[stack.count - 1].blocks.append(.table(table))
                 return true
             case nil:
                 return false
             }
         case .bare:
-            guard let (label, line) = takeLabel(maxWords: 30) else {
+            guard let (label, line, masks) = takeLabel(maxWords: 30) else {
                 // A heading just opened, with nothing under it, is the label.
                 let section = stack[stack.count - 1]
                 if open == nil, stack.count > 1, section.blocks.isEmpty, let heading = section.heading, heading.grade == nil {
                     stack.removeLast()
-                    appendVerticalRow(TableRow(cells: [heading.text, token.text], line: heading.line, endLine: token.line))
+                    appendVerticalRow(TableRow(cells: [heading.text, tokenText], line: heading.line, endLine: token.line),
+                                      masks: heading.masks.union(token.words.masks))
                     return true
                 }
                 return false
             }
-            appendVerticalRow(TableRow(cells: [label, token.text], line: line, endLine: token.line))
+            appendVerticalRow(TableRow(cells: [label, tokenText], line: line, endLine: token.line), masks: masks.union(token.words.masks))
             return true
         case .numbered:
             if open == nil, stack.count > 1, stack[stack.count - 1].blocks.isEmpty, stack[stack.count - 1].heading?.grade == nil {
                 stack[stack.count - 1].heading?.grade = text
+                stack[stack.count - 1].heading?.masks.formUnion(token.words.masks)
                 gradeTarget = .headingOfCurrentSection
                 return true
             }
             guard case .paragraph(let paragraph)? = open, paragraph.endLine - paragraph.line <= 2,
-                  paragraph.text.split(separator: " ").count <= 25, !Self.endsSentence(paragraph.text) else {
+                  paragraph.text.pieces <= 25, !paragraph.text.endsSentence else {
                 return false
             }
             open = nil
             let level = max(2, stack[stack.count - 1].level)
-            openSection(Heading(text: paragraph.text, line: paragraph.line, endLine: paragraph.endLine, number: nil,
-                                source: .vocabulary, grade: text), level: level)
+            var heading = Heading(text: paragraph.text.string(stream), line: paragraph.line, endLine: paragraph.endLine, number: nil,
+                                  source: .vocabulary, grade: text)
+            heading.masks = paragraph.text.masks.union(token.words.masks)
+            openSection(heading, level: level)
             gradeTarget = .headingOfCurrentSection
             return true
         }
@@ -453,41 +596,43 @@ private struct BuildState {
 
     /// Takes the open paragraph or last list item as the label of a grade laid out below it,
     /// when it is short and set apart from the grade by a blank line or page break.
-    mutating func takeLabel(maxWords: Int) -> (String, Int)? {
+    mutating func takeLabel(maxWords: Int) -> (String, Int, WordMasks)? {
         guard blankSince || pageSince else { return nil }
         switch open {
         case .paragraph(let paragraph)?:
-            guard paragraph.endLine - paragraph.line <= 3, paragraph.text.split(separator: " ").count <= maxWords else { return nil }
+            guard paragraph.endLine - paragraph.line <= 3, paragraph.text.pieces <= maxWords else { return nil }
             open = nil
-            return (paragraph.text, paragraph.line)
+            return (paragraph.text.string(stream), paragraph.line, paragraph.text.masks)
         case .list(var list)?:
             // A footnote marker or page number alone ("1") between a label and its grade.
-            while let last = list.entries.last, last.item.text.isEmpty, last.item.children.isEmpty, list.entries.count > 1,
+            // (Entries are flat until the list closes: none has nested items yet.)
+            while let last = list.entries.last, last.item.text.isEmpty, list.entries.count > 1,
                   let number = last.item.number, Int(number) != nil {
                 list.removeLastBeforeClosing()  // (a copy: kept only if the label is taken, and then closed)
             }
-            guard let last = list.entries.last, last.depth == 0, last.item.children.isEmpty,
-                  !last.item.text.isEmpty, last.item.text.split(separator: " ").count <= maxWords else { return nil }
+            guard let last = list.entries.last, last.depth == 0, !last.item.text.isEmpty,
+                  last.item.text.pieces <= maxWords else { return nil }
             open = nil
             list.removeLastBeforeClosing()
             open = list.entries.isEmpty ? nil : .list(list)
             closeOpen()
-            return (last.item.text, last.item.line)
+            return (last.item.text.string(stream), last.item.line, last.item.text.masks)
         default:
             return nil
         }
     }
 
-    mutating func appendVerticalRow(_ row: TableRow) {
+    mutating func appendVerticalRow(_ row: TableRow, masks: WordMasks) {
         closeOpen()
         if lastBlockIsTable(vertical: true) {
             // Taken out of the section, the table is its rows' only owner: appending does not copy them.
             let block = stack[stack.count - 1].blocks.removeLast()
             guard case .table(var table) = consume block else { return }
             table.rows.append(row)
+            table.masks.formUnion(masks)
             stack[stack.count - 1].blocks.append(.table(table))
         } else {
-            stack[stack.count - 1].blocks.append(.table(Table(rows: [row], vertical: true)))
+            stack[stack.count - 1].blocks.append(.table(Table(rows: [row], vertical: true, masks: masks)))
         }
         gradeTarget = .lastRowOfLastTable
     }

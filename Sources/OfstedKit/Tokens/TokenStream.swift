@@ -1,0 +1,288 @@
+/// A document's tokens and the bytes their texts are ranges of.
+///
+/// The store starts as the decoded input, so that the text of a plain line is the line's own
+/// bytes; the texts cleaning makes (markup removed, whitespace collapsed) and the passes join
+/// (a heading wrapped over two lines) are appended after it. Each token's words are lexed once,
+/// when it is made: the ids of those that are not punctuation go into `ids`, for phrase search.
+struct TokenStream: Sendable {
+    private(set) var store: [UInt8]
+    var tokens: [Token] = []
+    /// The cells of the table rows, as texts of the store.
+    private(set) var cells: [TextRange] = []
+    /// The ids of the tokens' words, punctuation left out (`LineWords.ids` of each token).
+    private(set) var ids: [WordID] = []
+
+    init(store: [UInt8]) {
+        self.store = store
+    }
+
+    var count: Int { tokens.count }
+
+    // MARK: Texts
+
+    /// The text of `range` as a string.
+    func string(_ range: TextRange) -> String {
+        guard range.count > 0 else { return "" }
+        return store.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range.range]), as: UTF8.self) }
+    }
+
+    /// The text of token `index`.
+    func text(_ index: Int) -> String { string(tokens[index].text) }
+
+    /// The item number of token `index`, as written.
+    func number(_ index: Int) -> String? { tokens[index].number.map(string) }
+
+    /// The cells of token `index`.
+    func cellTexts(_ index: Int) -> [String] { tokens[index].cells.map { string(cells[Int($0)]) } }
+
+    /// The token's words for searching: a table row's cells joined.
+    func searchableText(_ index: Int) -> String {
+        tokens[index].kind == .tableRow ? cellTexts(index).joined(separator: " ") : text(index)
+    }
+
+    /// The words of token `index`'s text, lexed again (for the passes that read them in full).
+    func words(_ index: Int) -> Words { Words(text(index)) }
+
+    /// Calls `body` with the bytes of `range`.
+    @inline(__always)
+    func withBytes<R>(_ range: TextRange, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try store.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range.range])) }
+    }
+
+    /// Whether the text of `range` is `literal`, ignoring ASCII case.
+    func text(_ range: TextRange, equalsIgnoringCase literal: StaticString) -> Bool {
+        guard range.count == literal.utf8CodeUnitCount else { return false }
+        return withBytes(range) { bytes in
+            literal.withUTF8Buffer { needle in
+                for i in 0..<needle.count where WordLexer.lowercased(bytes[i]) != needle[i] { return false }
+                return true
+            }
+        }
+    }
+
+    // MARK: Building
+
+    /// Adds `bytes` to the store.
+    mutating func append(_ bytes: some Collection<UInt8>) -> TextRange {
+        let start = store.count
+        store.append(contentsOf: bytes)
+        return TextRange(start..<store.count)
+    }
+
+    /// Adds `text` to the store.
+    mutating func append(_ text: String) -> TextRange {
+        var text = text
+        return text.withUTF8 { append($0) }
+    }
+
+    /// Adds `cells` as the token's cells.
+    mutating func setCells(_ texts: [String], of token: inout Token) {
+        let first = Int32(cells.count)
+        for text in texts { cells.append(append(text)) }
+        token.cells = first..<Int32(cells.count)
+    }
+
+    /// Works out the shape and words of `token`'s text, which is final.
+    mutating func describe(_ token: inout Token, prefilters: Prefilters) {
+        let range = token.text
+        let start = Int32(ids.count)
+        var sink = LineWordsSink(prefilters: prefilters)
+        // The ids grow in the sink, moved there and back so that they are never copied.
+        swap(&sink.ids, &ids)
+        store.withUnsafeBufferPointer { all in
+            let bytes = UnsafeBufferPointer(rebasing: all[range.range])
+            token.shape = TextShape(bytes)
+            guard !bytes.isEmpty else { return }
+            var lexer = WordLexer(bytes: bytes)
+            lexer.run(&sink)
+        }
+        swap(&sink.ids, &ids)
+        token.words = sink.words
+        token.words.ids = start..<Int32(ids.count)
+    }
+
+    /// Changes token `index`'s text to `text` and works out its shape and words again.
+    mutating func setText(_ index: Int, _ text: TextRange, prefilters: Prefilters) {
+        var token = tokens[index]
+        token.text = text
+        describe(&token, prefilters: prefilters)
+        tokens[index] = token
+    }
+}
+
+/// The sink that lexes a token's text for `LineWords`.
+private struct LineWordsSink: WordSink {
+    let prefilters: Prefilters
+    var words = LineWords()
+    var ids: [WordID] = []
+    /// Where the first word ended, when it was a plain ASCII run handed on from the bytes.
+    private var firstPlainEnd = -1
+
+    init(prefilters: Prefilters) {
+        self.prefilters = prefilters
+        words.masks = prefilters.always
+    }
+
+    @inline(__always)
+    mutating func word(_ id: WordID, start: Int, end: Int, capitalized: Bool, normalized: UnsafeBufferPointer<UInt8>?) {
+        note(id, start: start, plain: normalized == nil, end: end)
+        // A word whose text starts with a word character: every word the lexer makes but "-", "," …
+        ids.append(id)
+        words.masks.formUnion(prefilters.masks(of: id, capitalized: capitalized))
+    }
+
+    @inline(__always)
+    mutating func punctuation(_ id: WordID, text: StaticString, start: Int, end: Int) {
+        note(id, start: start, plain: false, end: end)
+        words.masks.formUnion(prefilters.masks(of: id, capitalized: false))
+        // "&" is the word "and", which phrase search counts as a word.
+        if id == Words.Punctuation.and { ids.append(id) }
+    }
+
+    @inline(__always)
+    private mutating func note(_ id: WordID, start: Int, plain: Bool, end: Int) {
+        switch words.count {
+        case 0:
+            words.first = id
+            if plain, start == 0 { firstPlainEnd = end }
+        case 1:
+            words.second = id
+            words.plainStart = plain && firstPlainEnd >= 0 && start == firstPlainEnd + 1
+        default:
+            break
+        }
+        words.count += 1
+    }
+}
+
+extension TextShape {
+    /// The shape of a token's text.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.init()
+        let count = bytes.count
+        guard count > 0 else { return }
+        lastByte = bytes[count - 1]
+        endsWithClosingQuote = count >= 3 && bytes[count - 3] == 0xE2 && bytes[count - 2] == 0x80 && bytes[count - 1] == 0x9D
+        // One pass: ASCII decides most; a text with other scalars goes to the character-level
+        // answers where they could differ.
+        var ascii = true
+        var spaceNearScalar = false
+        var pieces = 0
+        var inPiece = false
+        var letters = 0
+        var lowercaseLetter = false
+        for i in 0..<count {
+            let byte = bytes[i]
+            if byte >= 0x80 {
+                ascii = false
+                if i > 0, bytes[i - 1] == 0x20 { spaceNearScalar = true }
+                if i + 1 < count, bytes[i + 1] == 0x20 { spaceNearScalar = true }
+            }
+            if byte == 0x20 {
+                inPiece = false
+            } else {
+                if !inPiece { pieces += 1 }
+                inPiece = true
+            }
+            if byte >= 0x61 && byte <= 0x7A {
+                letters += 1
+                lowercaseLetter = true
+            } else if byte >= 0x41 && byte <= 0x5A {
+                letters += 1
+            }
+        }
+        var string: String?
+        func text() -> String {
+            if let string { return string }
+            let made = String(decoding: bytes, as: UTF8.self)
+            string = made
+            return made
+        }
+        // Characters: when every scalar is one of its own (no combining mark, no CR LF), as
+        // many as scalars, and every space byte a space character.
+        var standalone = true
+        if ascii, !bytes.contains(0x0D) {
+            characters = UInt16(min(count, Self.maxCount))
+        } else if let scalars = StandaloneScalars.count(bytes, upTo: Int.max) {
+            characters = UInt16(min(scalars, Self.maxCount))
+        } else {
+            standalone = false
+            characters = UInt16(min(text().count, Self.maxCount))
+        }
+        spaceNearScalar = spaceNearScalar && !standalone
+        // Pieces between spaces.
+        self.pieces = UInt16(min(spaceNearScalar ? text().spaceSeparatedCount() : pieces, Self.maxCount))
+        // The first character.
+        let lead = bytes[0]
+        if lead < 0x80, count == 1 || bytes[1] < 0x80, lead != 0x0D {
+            switch lead {
+            case 0x41...0x5A: first = .uppercase
+            case 0x61...0x7A: first = .lowercase
+            case 0x30...0x39: first = .digit
+            default: first = .other
+            }
+        } else if let character = text().first {
+            first = character.isUppercase ? .uppercase : character.isLowercase ? .lowercase
+                : character.isNumber ? .digit : character.isLetter ? .otherLetter : .other
+        }
+        // The last piece, for a joining word (at most five letters: "which").
+        if spaceNearScalar {
+            endsWithJoiningWord = text().lastSpaceSeparatedPiece().map { Self.joiningWords.contains($0.lowercased()) } ?? false
+        } else {
+            var end = count
+            while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+            var begin = end
+            while begin > 0, bytes[begin - 1] != 0x20 { begin -= 1 }
+            if end > begin, end - begin <= 5 {
+                var word: [UInt8] = []
+                for k in begin..<end { word.append(WordLexer.lowercased(bytes[k])) }
+                endsWithJoiningWord = Self.joiningWords.contains(String(decoding: word, as: UTF8.self))
+            }
+        }
+        // Capitals.
+        if lastByte != 0x2E, characters <= 80, self.pieces >= 2, self.pieces <= 10 {
+            isCapitals = ascii ? (!lowercaseLetter && letters >= 6) : Tokenizer.isCapitalsHeading(text())
+        }
+    }
+
+    /// Words after which a line cannot end a sentence: the next line carries it on.
+    static let joiningWords: Set<String> = [
+        "and", "or", "of", "the", "a", "an", "to", "for", "in", "with", "on", "by", "from", "that", "which", "who",
+        "their", "its", "is", "are", "as", "at", "into", "than", "this", "these", "be", "been", "has", "have",
+    ]
+}
+
+/// A token with its texts as strings: what `ofsted tokens` prints and tests read.
+struct TokenView: Sendable {
+    let kind: Token.Kind
+    let line: Int
+    let text: String
+    let indent: Int
+    /// The bullet glyph as written; "" when a leading space is all that is left of a lost glyph.
+    let bullet: String?
+    let number: String?
+    let bareNumber: Bool
+    let headingLevel: Int
+    let headingSource: Token.HeadingSource?
+    let cells: [String]
+    let markup: [String]
+    let pageBreak: Bool
+    let grade: Token.GradeMark?
+    let extraLines: Int
+
+    var isContent: Bool { Token.isContent(kind) }
+}
+
+extension TokenStream {
+    /// Token `index` with its texts as strings.
+    func view(_ index: Int) -> TokenView {
+        let token = tokens[index]
+        return TokenView(kind: token.kind, line: token.line, text: text(index), indent: token.indent, bullet: token.bullet?.text,
+                         number: number(index), bareNumber: token.bareNumber, headingLevel: token.headingLevel,
+                         headingSource: token.headingSource, cells: cellTexts(index), markup: token.markup.list,
+                         pageBreak: token.pageBreak, grade: token.grade, extraLines: token.extraLines)
+    }
+
+    /// Every token with its texts as strings.
+    var views: [TokenView] { tokens.indices.map(view) }
+}
