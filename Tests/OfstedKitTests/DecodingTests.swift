@@ -25,7 +25,7 @@ final class DecodingTests: XCTestCase {
         XCTAssertTrue(source.hadBOM)
         XCTAssertEqual(lines(source), ["Areas for improvement", "Immediately:"])
         // The BOM does not stop the first line being read as a heading.
-        let tokens = Tokenizer(grammar: Repository.grammar).tokenize(source)
+        let tokens = Tokenizer(grammar: Repository.grammar).tokenize(source).views
         XCTAssertEqual(tokens[0].kind, .heading)
         XCTAssertEqual(tokens[0].text, "Areas for improvement")
     }

@@ -3,7 +3,7 @@ import XCTest
 
 /// Table cells from HTML `<td>` lines, found in one pass.
 final class HTMLCellsTests: XCTestCase {
-    func cells(_ line: String) -> [String]? { Tokenizer.htmlCells(Substring(line))?.map(String.init) }
+    func cells(_ line: String) -> [String]? { LineClassifier.htmlCells(Substring(line))?.map(String.init) }
 
     func testCellsRunFromTheirTagToTheNextClosingTag() {
         XCTAssertEqual(cells("<tr><td>Overall effectiveness</td><TD class=\"g\">Good</TD></tr>"), ["Overall effectiveness", "Good"])

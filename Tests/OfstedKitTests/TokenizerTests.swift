@@ -5,7 +5,7 @@ import XCTest
 /// page furniture, vocabulary headings).
 final class TokenizerTests: XCTestCase {
     /// The only token of a one-line text.
-    private func single(_ line: String) -> Token { Inline.token(line, line: 1) }
+    private func single(_ line: String) -> TokenView { Inline.token(line, line: 1) }
 
     // MARK: Headings
 

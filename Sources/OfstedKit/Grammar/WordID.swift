@@ -58,6 +58,43 @@ enum WordHash {
     }
 }
 
+extension WordHash {
+    /// `id(base, count:, orMask:)` when `readable` bytes from `base` may be read (at least
+    /// `count`): the last group is read as one 8-byte load when it can be.
+    @inline(__always)
+    static func id(_ base: UnsafeRawPointer, count: Int, orMask: UInt64, readable: Int) -> WordID {
+        var h = UInt64(truncatingIfNeeded: count) &* multiplier
+        var offset = 0
+        var remaining = count
+        while remaining >= 8 {
+            let chunk = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) | orMask
+            h = (h ^ UInt64(littleEndian: chunk)) &* multiplier
+            h ^= h >> 29
+            offset += 8
+            remaining -= 8
+        }
+        if remaining > 0 {
+            var chunk: UInt64
+            if readable - offset >= 8 {
+                chunk = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            } else {
+                chunk = 0
+                for k in 0..<remaining {
+                    chunk |= UInt64(base.load(fromByteOffset: offset + k, as: UInt8.self)) << UInt64(8 * k)
+                }
+            }
+            let lane: UInt64 = (1 << UInt64(8 * remaining)) &- 1
+            chunk = (chunk | orMask) & lane
+            h = (h ^ chunk) &* multiplier
+            h ^= h >> 29
+        }
+        h ^= h >> 32
+        h = h &* 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
+        return h == none ? 1 : h
+    }
+}
+
 /// A set of word ids, or a map from ids to small values: open addressing on the id's own bits
 /// (ids are hashes already), a power-of-two capacity at most half full.
 struct WordTable<Value: Sendable>: Sendable {

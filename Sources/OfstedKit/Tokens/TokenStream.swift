@@ -84,21 +84,51 @@ struct TokenStream: Sendable {
 
     /// Works out the shape and words of `token`'s text, which is final.
     mutating func describe(_ token: inout Token, prefilters: Prefilters) {
+        prefilters.withClassLayout { keys, values, mask in
+            let layout = ClassLayout(keys: keys, values: values, mask: mask, always: prefilters.always,
+                                     capitalizedOnly: prefilters.capitalizedOnly)
+            describe(&token, prefilters: prefilters, layout: layout)
+        }
+    }
+
+    /// `describe` with the class table already laid out.
+    @inline(__always)
+    mutating func describe(_ token: inout Token, prefilters: Prefilters, layout: ClassLayout) {
         let range = token.text
         let start = Int32(ids.count)
+        let fast: (TextShape, LineWords)? = store.withUnsafeBufferPointer { all in
+            Self.describeASCII(UnsafeBufferPointer(rebasing: all[range.range]), readable: all.count - range.range.lowerBound,
+                               classes: layout, ids: &ids)
+        }
+        if let (shape, words) = fast {
+            token.shape = shape
+            token.words = words
+            token.words.ids = start..<Int32(ids.count)
+            return
+        }
+        // (The fast pass may have added some ids before it gave up.)
+        ids.removeSubrange(Int(start)...)
+        let (shape, words) = store.withUnsafeBufferPointer { all in
+            Self.describeGeneric(UnsafeBufferPointer(rebasing: all[range.range]), prefilters: prefilters, ids: &ids)
+        }
+        token.shape = shape
+        token.words = words
+        token.words.ids = start..<Int32(ids.count)
+    }
+
+    /// The shape and words of any text, character by character where it must be (what
+    /// `describeASCII` gives for the texts it reads).
+    static func describeGeneric(_ bytes: UnsafeBufferPointer<UInt8>, prefilters: Prefilters, ids: inout [WordID]) -> (TextShape, LineWords) {
         var sink = LineWordsSink(prefilters: prefilters)
         // The ids grow in the sink, moved there and back so that they are never copied.
         swap(&sink.ids, &ids)
-        store.withUnsafeBufferPointer { all in
-            let bytes = UnsafeBufferPointer(rebasing: all[range.range])
-            token.shape = TextShape(bytes)
-            guard !bytes.isEmpty else { return }
+        let shape = TextShape(bytes)
+        if !bytes.isEmpty {
             var lexer = WordLexer(bytes: bytes)
             lexer.run(&sink)
         }
         swap(&sink.ids, &ids)
-        token.words = sink.words
-        token.words.ids = start..<Int32(ids.count)
+        return (shape, sink.words)
     }
 
     /// Changes token `index`'s text to `text` and works out its shape and words again.
@@ -285,4 +315,166 @@ extension TokenStream {
 
     /// Every token with its texts as strings.
     var views: [TokenView] { tokens.indices.map(view) }
+}
+
+/// The word-class table laid out for the lexing loop: a lookup is a probe of two arrays.
+struct ClassLayout {
+    let keys: UnsafeBufferPointer<WordID>
+    let values: UnsafeBufferPointer<WordMasks>
+    let mask: Int
+    let always: WordMasks
+    let capitalizedOnly: UInt64
+
+    @inline(__always)
+    func masks(of id: WordID, capitalized: Bool) -> WordMasks {
+        var slot = Int(truncatingIfNeeded: id) & mask
+        while true {
+            let key = keys[slot]
+            if key == id {
+                var found = values[slot]
+                if !capitalized { found.classes &= ~capitalizedOnly }
+                return found
+            }
+            if key == WordHash.none { return WordMasks() }
+            slot = (slot + 1) & mask
+        }
+    }
+}
+
+extension TokenStream {
+    /// The ids of the words after which a sentence goes on (`TextShape.joiningWords`).
+    static let joiningIDs = WordTable<Bool>(words: TextShape.joiningWords)
+
+    /// The shape and words of an ASCII text in one pass over its bytes, as `TextShape(_:)` and
+    /// the `WordLexer` give them; nil for a text this pass does not read (a byte outside ASCII,
+    /// a control character, a backtick), which they then read.
+    ///
+    /// `readable` is how many bytes from the text's start may be read (for 8-byte loads).
+    @inline(__always)
+    static func describeASCII(_ bytes: UnsafeBufferPointer<UInt8>, readable: Int, classes: ClassLayout,
+                              ids: inout [WordID]) -> (TextShape, LineWords)? {
+        let count = bytes.count
+        guard count > 0, let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        var shape = TextShape()
+        var words = LineWords()
+        words.masks = classes.always
+        var pieces = 0
+        var letters = 0
+        var lowercase = false
+        var firstPlainEnd = -1
+        var i = 0
+        @inline(__always) func isWordByte(_ byte: UInt8) -> Bool { ((byte | 0x20) &- 0x61) < 26 || (byte &- 0x30) < 10 }
+        @inline(__always) func isDigit(_ byte: UInt8) -> Bool { (byte &- 0x30) < 10 }
+        @inline(__always) func note(_ id: WordID, start: Int, plain: Bool, end: Int) {
+            switch words.count {
+            case 0:
+                words.first = id
+                if plain, start == 0 { firstPlainEnd = end }
+            case 1:
+                words.second = id
+                words.plainStart = plain && firstPlainEnd >= 0 && start == firstPlainEnd + 1
+            default:
+                break
+            }
+            words.count += 1
+        }
+        var previousIsWord = false
+        var previousIsSpace = true
+        while i < count {
+            let byte = bytes[i]
+            if byte >= 0x80 || byte < 0x20 || byte == 0x60 { return nil }
+            if byte == 0x20 {
+                previousIsSpace = true
+                previousIsWord = false
+                i += 1
+                continue
+            }
+            if previousIsSpace { pieces += 1 }
+            previousIsSpace = false
+            if isWordByte(byte) {
+                // A word: runs of letters and digits, joined by an apostrophe before a letter
+                // or digit, or by a point between digits ("children's", "4.3").
+                let start = i
+                var plain = true
+                var end = i
+                while true {
+                    while end < count {
+                        let b = bytes[end]
+                        guard isWordByte(b) else { break }
+                        if b >= 0x61 { lowercase = true; letters += 1 } else if b >= 0x41 { letters += b <= 0x5A ? 1 : 0 }
+                        end += 1
+                    }
+                    guard end < count else { break }
+                    let next = bytes[end]
+                    if next == 0x27 {
+                        plain = false
+                        if end + 1 < count, isWordByte(bytes[end + 1]) {
+                            end += 1
+                            continue
+                        }
+                    } else if next == 0x2E, isDigit(bytes[end - 1]) {
+                        plain = false
+                        if end + 1 < count, isDigit(bytes[end + 1]) {
+                            end += 1
+                            continue
+                        }
+                    } else if next == 0x60 {
+                        return nil
+                    }
+                    break
+                }
+                let id = WordHash.id(raw + start, count: end - start, orMask: 0x2020_2020_2020_2020, readable: readable - start)
+                note(id, start: start, plain: plain, end: end)
+                ids.append(id)
+                words.masks.formUnion(classes.masks(of: id, capitalized: byte >= 0x41 && byte <= 0x5A))
+                previousIsWord = true
+                i = end
+                continue
+            }
+            let punctuation: WordID
+            switch byte {
+            case 0x2D:  // "-": a word of its own unless it joins two words
+                if previousIsWord, i + 1 < count, isWordByte(bytes[i + 1]) {
+                    previousIsWord = false
+                    i += 1
+                    continue
+                }
+                punctuation = Words.Punctuation.dash
+            case 0x2C: punctuation = Words.Punctuation.comma
+            case 0x3B: punctuation = Words.Punctuation.semicolon
+            case 0x3A: punctuation = Words.Punctuation.colon
+            case 0x28, 0x5B: punctuation = Words.Punctuation.open
+            case 0x29, 0x5D: punctuation = Words.Punctuation.close
+            case 0x2F: punctuation = Words.Punctuation.slash
+            case 0x26: punctuation = Words.Punctuation.and
+            default: punctuation = WordHash.none
+            }
+            if punctuation != WordHash.none {
+                note(punctuation, start: i, plain: false, end: i + 1)
+                words.masks.formUnion(classes.masks(of: punctuation, capitalized: false))
+                if punctuation == Words.Punctuation.and { ids.append(punctuation) }
+            }
+            previousIsWord = false
+            i += 1
+        }
+        shape.characters = UInt16(min(count, TextShape.maxCount))
+        shape.pieces = UInt16(min(pieces, TextShape.maxCount))
+        shape.lastByte = bytes[count - 1]
+        let lead = bytes[0]
+        shape.first = (lead &- 0x41) < 26 ? .uppercase : (lead &- 0x61) < 26 ? .lowercase : isDigit(lead) ? .digit : .other
+        // The last piece, for a joining word (at most five letters: "which").
+        var end = count
+        while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+        var begin = end
+        while begin > 0, begin > end - 6, bytes[begin - 1] != 0x20 { begin -= 1 }
+        if end > begin, end - begin <= 5, begin == 0 || bytes[begin - 1] == 0x20 {
+            let id = WordHash.id(raw + begin, count: end - begin, orMask: 0x2020_2020_2020_2020, readable: readable - begin)
+            shape.endsWithJoiningWord = joiningIDs.contains(id)
+        }
+        if shape.lastByte != 0x2E, count <= 80, pieces >= 2, pieces <= 10 {
+            shape.isCapitals = !lowercase && letters >= 6
+        }
+        return (shape, words)
+    }
 }

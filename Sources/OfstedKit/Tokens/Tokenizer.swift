@@ -19,6 +19,8 @@ struct Tokenizer: Sendable {
         stream.tokens.reserveCapacity(source.lines.count)
         let classifier = LineClassifier(grammar: grammar)
         let prefilters = grammar.prefilters
+        prefilters.withClassLayout { keys, values, mask in
+        let layout = ClassLayout(keys: keys, values: values, mask: mask, always: prefilters.always, capitalizedOnly: prefilters.capitalizedOnly)
         for (index, line) in source.lines.enumerated() {
             let plain: LineClassifier.Plain? = line.pageBreak ? nil : source.utf8.withUnsafeBufferPointer { buffer in
                 classifier.classifyPlain(UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]))
@@ -43,8 +45,9 @@ struct Tokenizer: Sendable {
                 for mark in draft.markup { if let bit = Token.Markup.names.first(where: { $0.1 == mark })?.0 { token.markup.insert(bit) } }
             }
             token.pageBreak = line.pageBreak
-            if token.kind != .blank { stream.describe(&token, prefilters: prefilters) }
+            if token.kind != .blank { stream.describe(&token, prefilters: prefilters, layout: layout) }
             stream.tokens.append(token)
+        }
         }
         var keys = HeadingKeys(count: stream.count)
         markGrades(&stream)

@@ -5,19 +5,24 @@ enum Inline {
     /// The decoded lines of `text` (as UTF-8 bytes).
     static func source(_ text: String) -> SourceText { SourceText(bytes: Array(text.utf8)) }
 
-    /// The tokens of `text`.
-    static func tokens(_ text: String) -> [Token] {
+    /// The token stream of `text`.
+    static func stream(_ text: String) -> TokenStream {
         Tokenizer(grammar: Repository.grammar).tokenize(source(text))
     }
 
+    /// The tokens of `text`, with their texts as strings.
+    static func tokens(_ text: String) -> [TokenView] {
+        stream(text).views
+    }
+
     /// The token on 1-based `line` of `text`.
-    static func token(_ text: String, line: Int) -> Token {
+    static func token(_ text: String, line: Int) -> TokenView {
         tokens(text)[line - 1]
     }
 
     /// The document tree of `text`.
     static func tree(_ text: String) -> DocumentTree {
-        TreeBuilder(grammar: Repository.grammar).build(tokens(text))
+        TreeBuilder(grammar: Repository.grammar).build(stream(text))
     }
 
     /// The facts (kind, framework, authority, dates …) of `text`.

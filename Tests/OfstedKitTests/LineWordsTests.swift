@@ -1,0 +1,86 @@
+@testable import OfstedKit
+import XCTest
+
+/// A line's shape and words are read in one pass when the line is ASCII: that pass must give
+/// what the character-level code gives, for every text it reads.
+final class LineWordsTests: XCTestCase {
+    private let prefilters = Repository.grammar.prefilters
+
+    private func both(_ text: String) -> (fast: (TextShape, LineWords, [WordID])?, generic: (TextShape, LineWords, [WordID])) {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            var genericIDs: [WordID] = []
+            let generic = TokenStream.describeGeneric(buffer, prefilters: prefilters, ids: &genericIDs)
+            var fastIDs: [WordID] = []
+            let fast = prefilters.withClassLayout { keys, values, mask in
+                let layout = ClassLayout(keys: keys, values: values, mask: mask, always: prefilters.always,
+                                         capitalizedOnly: prefilters.capitalizedOnly)
+                return TokenStream.describeASCII(buffer, readable: buffer.count, classes: layout, ids: &fastIDs)
+            }
+            return (fast.map { ($0.0, $0.1, fastIDs) }, (generic.0, generic.1, genericIDs))
+        }
+    }
+
+    private func assertAgree(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
+        let (fast, generic) = both(text)
+        guard let fast else { return }
+        let (a, b) = (fast.0, generic.0)
+        XCTAssertEqual(a.first, b.first, "first of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(a.lastByte, b.lastByte, "last of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(a.characters, b.characters, "characters of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(a.pieces, b.pieces, "pieces of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(a.endsWithJoiningWord, b.endsWithJoiningWord, "joining word of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(a.isCapitals, b.isCapitals, "capitals of \(text.debugDescription)", file: file, line: line)
+        let (x, y) = (fast.1, generic.1)
+        XCTAssertEqual(x.first, y.first, "first word of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(x.second, y.second, "second word of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(x.count, y.count, "word count of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(x.plainStart, y.plainStart, "plain start of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(x.masks, y.masks, "masks of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(fast.2, generic.2, "ids of \(text.debugDescription)", file: file, line: line)
+        // And the ids are those of the words `Words` makes (punctuation but "and" left out).
+        let words = Words(text).words.filter { $0.text.unicodeScalars.first?.isWordCharacter == true }.map(\.id)
+        XCTAssertEqual(generic.2, words, "ids of \(text.debugDescription) against Words", file: file, line: line)
+    }
+
+    func testReportLines() {
+        for text in [
+            "The local authority requires improvement to be good",
+            "Areas for improvement",
+            "children's services in Kent are good.",
+            "4.3 The first area for development - see 4.3.2 and 12. items",
+            "well-being - and - (LSCB) [note] a/b & c; d: e, f",
+            "KEY ISSUES FOR CONSIDERATION",
+            "A B C D E F",
+            "Grade 2 (Good)",
+            "ends with and",
+            "the end of",
+            "'quoted' words' and childrens' o'clock 1'2 x'",
+            "12.5.6 x4.3 4.x 4. 5",
+            "a", "A", "1", "-", "- a", "a -", "a-", "-a", "&", "x&y", "'", "''", "a''b",
+            "THE LSCB", "This is", "By", "with   three   spaces",
+        ] {
+            assertAgree(text)
+        }
+    }
+
+    func testRandomASCII() {
+        let alphabet = Array("aAbBzZ09 '.-,;:()[]/&?!\"#*_theandofinTHE") + ["which", "their", " grade", "Good", "improvement"].flatMap(Array.init)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 1...40, using: &generator)
+            var text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            text = String(text.drop(while: { $0 == " " }))
+            while text.last == " " { text.removeLast() }
+            guard !text.isEmpty else { continue }
+            assertAgree(text)
+        }
+    }
+
+    func testTextsTheFastPassLeavesToTheOther() {
+        XCTAssertNil(both("children’s services").fast)
+        XCTAssertNil(both("a`b").fast)
+        XCTAssertNil(both("tab\there").fast)
+        XCTAssertNotNil(both("plain text").fast)
+    }
+}
