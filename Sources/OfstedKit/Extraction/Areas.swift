@@ -440,17 +440,17 @@ private struct AreaWalker {
     /// Notes the service a sentence about areas for improvement names ("In the Safeguarding part
     /// of the Inspection, there were three areas for development").
     mutating func noteCue(_ text: String, masks: WordMasks) {
-        guard masks.has(WordClass.improvementNoun) else { return }
-        for sentence in Sentences.split(text) {
+        guard grammar.prefilters.improvementNouns.mayMatch(masks) else { return }
+        for sentence in Sentences.split(text) where grammar.prefilters.improvementNouns.mayMatch(grammar.prefilters.masks(of: sentence)) {
             let words = Words(String(sentence))
-            guard grammar.prefilters.masks(of: words).has(WordClass.improvementNoun), grammar.mentionsImprovements(words) else { continue }
+            guard grammar.mentionsImprovements(words) else { continue }
             if let service = grammar.singleService(in: words, allowed: framework?.services) { cueService = service }
         }
     }
 
     /// "Area for Improvement 8", "HR processes (Area for Improvement 8)".
     func reference(_ text: String, masks: WordMasks) -> Int? {
-        guard masks.has(WordClass.reference) else { return nil }
+        guard grammar.prefilters.references.mayMatch(masks) else { return nil }
         let words = Words(text)
         guard words.count > 0, words.count <= 14 else { return nil }
         var memo = MatchMemo(words)

@@ -20,7 +20,7 @@ struct CountChecker: Sendable {
     /// priority action"): such a sentence is about the areas, not one of them.
     static func statesCount(_ text: String, grammar: Grammar) -> Bool {
         let words = Words(text)
-        guard grammar.prefilters.masks(of: words).has(WordClass.improvementNoun), grammar.mentionsImprovements(words) else { return false }
+        guard grammar.prefilters.improvementNouns.mayMatch(grammar.prefilters.masks(of: words)), grammar.mentionsImprovements(words) else { return false }
         let matcher = grammar.matcher(allServiceAliases: true)
         var memo = MatchMemo(words)
         return grammar.countPatterns.contains { !matcher.search($0.pattern, words, memo: &memo).isEmpty }
@@ -38,7 +38,7 @@ struct CountChecker: Sendable {
         var improvementHeadings: [Bool] = []
         func scan(_ text: String, masks: WordMasks, line: Int) {
             if facts.kind == .ofstedReport && !improvementHeadings.contains(true) { return }
-            guard masks.has(WordClass.improvementNoun) else { return }
+            guard grammar.prefilters.improvementNouns.mayMatch(masks) else { return }
             guard text.containsASCII("area", ignoringCase: true) || text.containsASCII("action", ignoringCase: true) else { return }
             let sentences = Sentences.split(text)
             // The service the first sentence names, read when a sentence states a count.
@@ -49,9 +49,9 @@ struct CountChecker: Sendable {
                 }
                 return firstSentenceService ?? nil
             }
-            for sentence in sentences {
+            for sentence in sentences where grammar.prefilters.improvementNouns.mayMatch(grammar.prefilters.masks(of: sentence)) {
                 let words = Words(String(sentence))
-                guard grammar.prefilters.masks(of: words).has(WordClass.improvementNoun), grammar.mentionsImprovements(words) else { continue }
+                guard grammar.mentionsImprovements(words) else { continue }
                 // Every pattern's matches; one inside another's span is the same statement.
                 var matches: [(Bindings, Range<Int>)] = []
                 var memo = MatchMemo(words)

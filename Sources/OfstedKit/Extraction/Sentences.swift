@@ -5,10 +5,95 @@
 enum Sentences {
     private static let abbreviations: Set<String> = ["e.g", "i.e", "eg", "ie", "st", "no", "mr", "mrs", "ms", "dr", "cllr", "etc", "vs", "para", "paras", "ref", "approx"]
 
-    /// The sentences of `text`. The bytes are scanned for ".", "?" and "!"; only there is the
-    /// text read as characters, so a full stop with a combining mark on it is not an end.
+    /// The sentences of `text`.
     static func split(_ text: String) -> [Substring] {
-        if let sentences = splitASCII(text) { return sentences }
+        let cuts: [Range<Int>]? = text.withUTF8Bytes(cutsByScalar)
+        guard let cuts else { return splitByCharacter(text) }
+        let utf8 = text.utf8
+        return cuts.map { cut in
+            let lower = utf8.index(utf8.startIndex, offsetBy: cut.lowerBound)
+            return text[lower..<utf8.index(lower, offsetBy: cut.count)]
+        }
+    }
+
+    /// `split` as byte ranges, decided on the scalars of a text in which each scalar is a
+    /// character of its own (ASCII without CR, and `StandaloneScalars`): nil for any other text.
+    private static func cutsByScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        let count = bytes.count
+        var ascii = true
+        for byte in bytes where byte >= 0x80 || byte == 0x0D {
+            ascii = false
+            break
+        }
+        if !ascii, StandaloneScalars.count(bytes, upTo: Int.max) == nil { return nil }
+        var cuts: [Range<Int>] = []
+        var start = 0
+        var position = 0
+        while position < count {
+            let mark = bytes[position]
+            position += 1
+            guard mark == 0x2E || mark == 0x3F || mark == 0x21 else { continue }  // . ? !
+            var after = position
+            // Closing quotes and brackets stay with the sentence: " ' ) ” ’.
+            while after < count {
+                let byte = bytes[after]
+                if byte == 0x22 || byte == 0x27 || byte == 0x29 {
+                    after += 1
+                } else if byte == 0xE2, after + 2 < count, bytes[after + 1] == 0x80, bytes[after + 2] == 0x9D || bytes[after + 2] == 0x99 {
+                    after += 3
+                } else {
+                    break
+                }
+            }
+            guard after < count, bytes[after] == 0x20 else { continue }
+            let next = after + 1
+            guard next < count, startsSentence(bytes, at: next),
+                  !(mark == 0x2E && endsWithAbbreviation(bytes, start, position - 1)) else { continue }
+            cuts.append(start..<after)
+            start = next
+            position = next
+        }
+        if start < count { cuts.append(start..<count) }
+        return cuts
+    }
+
+    /// Whether the scalar at `index` can start a sentence: a capital, a digit, an opening quote
+    /// or bracket.
+    private static func startsSentence(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let first = bytes[index]
+        if first < 0x80 {
+            return (first >= 0x41 && first <= 0x5A) || (first >= 0x30 && first <= 0x39) || first == 0x22 || first == 0x28
+        }
+        let (scalar, _) = Words.decode(bytes, at: index)
+        if scalar == "\u{201C}" || scalar == "\u{2018}" { return true }
+        let character = Character(scalar)
+        return character.isUppercase || character.isNumber
+    }
+
+    /// Whether the word before the full stop at `end` (from `start`) is an abbreviation or a
+    /// single initial.
+    private static func endsWithAbbreviation(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var end = end
+        while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+        var begin = end
+        while begin > start, bytes[begin - 1] != 0x20 { begin -= 1 }
+        guard end > begin else { return false }
+        // One scalar: a single initial.
+        let lead = bytes[begin]
+        let scalarLength = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        if end - begin == scalarLength { return true }
+        guard end - begin <= 6 else { return false }  // longer than any abbreviation
+        var word: [UInt8] = []
+        for k in begin..<end {
+            guard bytes[k] < 0x80 else { return false }  // no abbreviation has another letter
+            word.append(WordLexer.lowercased(bytes[k]))
+        }
+        return abbreviations.contains(String(decoding: word, as: UTF8.self))
+    }
+
+    /// `split` read character by character, for a text with marks that join the characters
+    /// beside them.
+    private static func splitByCharacter(_ text: String) -> [Substring] {
         var sentences: [Substring] = []
         var start = text.startIndex
         let utf8 = text.utf8
@@ -32,64 +117,6 @@ enum Sentences {
         }
         if start < text.endIndex { sentences.append(text[start...]) }
         return sentences
-    }
-
-    /// `split` for a text of ASCII without "\r" (most paragraphs), in which every byte is a
-    /// character: the same decisions, made on bytes alone. Nil for any other text.
-    private static func splitASCII(_ text: String) -> [Substring]? {
-        let cuts: [Range<Int>]? = text.withUTF8Bytes { bytes in
-            guard !bytes.contains(where: { $0 >= 0x80 || $0 == 0x0D }) else { return nil }
-            var cuts: [Range<Int>] = []
-            let count = bytes.count
-            var start = 0
-            var position = 0
-            while position < count {
-                let mark = bytes[position]
-                position += 1
-                guard mark == 0x2E || mark == 0x3F || mark == 0x21 else { continue }  // . ? !
-                var after = position
-                // Closing quotes and brackets stay with the sentence.
-                while after < count, bytes[after] == 0x22 || bytes[after] == 0x27 || bytes[after] == 0x29 { after += 1 }
-                guard after < count, bytes[after] == 0x20 else { continue }
-                let next = after + 1
-                guard next < count else { continue }
-                let first = bytes[next]
-                // A capital, a digit, an opening quote or bracket.
-                guard (first >= 0x41 && first <= 0x5A) || (first >= 0x30 && first <= 0x39) || first == 0x22 || first == 0x28,
-                      !(mark == 0x2E && endsWithAbbreviation(bytes, start, position - 1)) else { continue }
-                cuts.append(start..<after)
-                start = next
-                position = next
-            }
-            if start < count { cuts.append(start..<count) }
-            return cuts
-        }
-        guard let cuts else { return nil }
-        // Byte offsets to indices, walking forward once.
-        let utf8 = text.utf8
-        var index = utf8.startIndex
-        var offset = 0
-        func at(_ target: Int) -> String.Index {
-            index = utf8.index(index, offsetBy: target - offset)
-            offset = target
-            return index
-        }
-        return cuts.map { cut in
-            let lower = at(cut.lowerBound)
-            return text[lower..<at(cut.upperBound)]
-        }
-    }
-
-    /// `endsWithAbbreviation` for the ASCII bytes `start..<end`.
-    private static func endsWithAbbreviation(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-        var end = end
-        while end > start, bytes[end - 1] == 0x20 { end -= 1 }
-        var begin = end
-        while begin > start, bytes[begin - 1] != 0x20 { begin -= 1 }
-        if end - begin == 1 { return true }
-        guard end - begin <= 6 else { return false }  // longer than any abbreviation
-        let lastWord = String(decoding: UnsafeBufferPointer(rebasing: bytes[begin..<end]), as: UTF8.self).lowercased()
-        return abbreviations.contains(lastWord)
     }
 
     /// Whether the last word before a full stop is an abbreviation or a single initial.

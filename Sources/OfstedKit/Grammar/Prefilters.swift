@@ -1,7 +1,10 @@
 /// Lookups derived from a grammar's vocabulary once, when it loads, so that the passes over
 /// every line of a document can rule most lines out by the ids of their words — worked out once
 /// per line when it is lexed — instead of building keys and matching patterns.
-struct Prefilters: Sendable {
+///
+/// A class, so that asking of it never copies its tables: it is filled in while its grammar
+/// loads (`init(_:)`, then `markAnchors`) and only read after, from any thread.
+final class Prefilters: @unchecked Sendable {
     /// The keys of `sectionHeadings`, `serviceHeadings`, `timescaleHeadings` and `areaLabels`, and
     /// the section and service keys that start with "the" without it: `isVocabularyHeading`.
     var vocabularyHeadings: Set<String> = []
@@ -18,6 +21,10 @@ struct Prefilters: Sendable {
     var always = WordMasks()
     /// The `WordClass` bits a word sets only when it is written with a capital.
     var capitalizedOnly: UInt64 = 0
+    /// What a mention of an improvement noun ("areas for improvement") needs, and a reference
+    /// to an area ("Area for Improvement 8").
+    var improvementNouns = TermFilter()
+    var references = TermFilter()
 
     /// The first word of every key in `vocabularyHeadings`: the first word of a section,
     /// service, timescale or area heading, and of a graded heading (an area label and grade).
@@ -52,8 +59,18 @@ struct Prefilters: Sendable {
         return found
     }
 
-    /// The classes `text` holds (lexed for it).
-    func masks(of text: some StringProtocol) -> WordMasks { masks(of: Words(String(text))) }
+    /// The classes `text` holds, read from its bytes as a token's are (no `Words` made).
+    func masks(of text: some StringProtocol) -> WordMasks {
+        var ids: [WordID] = []
+        return text.utf8.withContiguousBytes { bytes in
+            withClassLayout { keys, values, mask in
+                let layout = ClassLayout(keys: keys, values: values, mask: mask, always: always, capitalizedOnly: capitalizedOnly)
+                if let (_, words) = TokenStream.describeASCII(bytes, readable: bytes.count, classes: layout, ids: &ids) { return words.masks }
+                ids.removeAll()
+                return TokenStream.describeGeneric(bytes, prefilters: self, ids: &ids).1.masks
+            }
+        }
+    }
 
     /// The classes of one occurrence of the word `id`.
     @inline(__always)
@@ -151,8 +168,10 @@ struct Prefilters: Sendable {
             for word in words.compactMap({ $0 }) where !word.isEmpty { classes.update(WordHash.id(word)) { $0.classes |= bit } }
         }
         // Every use of these goes on to look for a whole noun, pattern or name, so one word of each will do.
-        mark(grammar.vocabulary.nouns.entries.map { PatternPrefilter.rarestWord($0.words) }, WordClass.improvementNoun)
-        mark(grammar.referencePatterns.map { PatternPrefilter.rarestWord($0.requiredWords) }, WordClass.reference)
+        var termBits = TermFilter.Bits()
+        improvementNouns = TermFilter(grammar.vocabulary.nouns.entries.map(\.words), bits: &termBits)
+        references = TermFilter(grammar.referencePatterns.map(\.requiredWords), bits: &termBits)
+        for (word, bit) in termBits.bits { classes.update(WordHash.id(word)) { $0.terms |= bit } }
         mark(grammar.authorities.index.firstWords, WordClass.authorityName)
         capitalizedOnly = WordClass.authorityName
         if let inspection = grammar.facts["inspection-dates"] { mark(inspection.near, WordClass.inspectionNear) } else { always.classes |= WordClass.inspectionNear }
@@ -166,27 +185,30 @@ struct Prefilters: Sendable {
         mark(["follows"], WordClass.follows)
     }
 
-    /// Marks the anchors of the facts' phrases (`GrammarTables.phraseAnchors`).
-    mutating func markAnchors(_ anchors: [WordID]) {
+    /// Marks the anchors of the facts' phrases (`GrammarTables.phraseAnchors`), while the
+    /// grammar loads.
+    func markAnchors(_ anchors: [WordID]) {
         for id in anchors { classes.update(id) { $0.classes |= WordClass.phraseAnchor } }
     }
 }
 
 /// A word's (or a text's) vocabulary classes: the judgement patterns' requirements it meets
-/// (`PatternPrefilter`) and `WordClass` bits.
+/// (`PatternPrefilter`), `WordClass` bits, and the words of `TermFilter`s it has.
 struct WordMasks: Equatable, Sendable {
     var judgement: UInt64 = 0
     var classes: UInt64 = 0
+    var terms: UInt64 = 0
 
     @inline(__always)
     mutating func formUnion(_ other: WordMasks) {
         judgement |= other.judgement
         classes |= other.classes
+        terms |= other.terms
     }
 
     @inline(__always)
     func union(_ other: WordMasks) -> WordMasks {
-        WordMasks(judgement: judgement | other.judgement, classes: classes | other.classes)
+        WordMasks(judgement: judgement | other.judgement, classes: classes | other.classes, terms: terms | other.terms)
     }
 
     /// Whether one of the `WordClass` bits `bits` is set.
@@ -194,12 +216,44 @@ struct WordMasks: Equatable, Sendable {
     func has(_ bits: UInt64) -> Bool { classes & bits != 0 }
 }
 
+/// Phrases of which a text may hold one only if it has all their words (of four letters or
+/// more, each a bit of `WordMasks.terms`): the improvement nouns ("areas for improvement", which
+/// "requires improvement" does not hold), the words of a reference pattern.
+struct TermFilter: Sendable {
+    /// The bits of the words, shared by all the filters of a grammar (64 at most: a word
+    /// beyond them needs nothing).
+    struct Bits {
+        var bits: [String: UInt64] = [:]
+
+        mutating func bit(_ word: String) -> UInt64 {
+            if let known = bits[word] { return known }
+            guard bits.count < 64 else { return 0 }
+            let bit: UInt64 = 1 << UInt64(bits.count)
+            bits[word] = bit
+            return bit
+        }
+    }
+
+    /// Each phrase's words, as bits.
+    private var requirements: [UInt64] = []
+
+    init() {}
+
+    init(_ phrases: [[String]], bits: inout Bits) {
+        requirements = phrases.map { words in
+            words.filter { $0.utf8.count >= 4 }.reduce(0) { $0 | bits.bit($1) }
+        }
+    }
+
+    /// Whether a text with `masks` may hold one of the phrases.
+    @inline(__always)
+    func mayMatch(_ masks: WordMasks) -> Bool {
+        requirements.contains { $0 & ~masks.terms == 0 }
+    }
+}
+
 /// Classes of words the extractors look for before they cut a text up.
 enum WordClass {
-    /// The rarest word of an improvement noun ("improvement" of "areas for improvement" …).
-    static let improvementNoun: UInt64 = 1 << 0
-    /// The rarest word a reference pattern ("Area for Improvement 8") needs.
-    static let reference: UInt64 = 1 << 1
     /// The first word of an authority's name, written with a capital.
     static let authorityName: UInt64 = 1 << 2
     /// A word near which a sentence gives the inspection dates.

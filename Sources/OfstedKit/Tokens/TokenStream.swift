@@ -345,9 +345,11 @@ extension TokenStream {
     /// The ids of the words after which a sentence goes on (`TextShape.joiningWords`).
     static let joiningIDs = WordTable<Bool>(words: TextShape.joiningWords)
 
-    /// The shape and words of an ASCII text in one pass over its bytes, as `TextShape(_:)` and
-    /// the `WordLexer` give them; nil for a text this pass does not read (a byte outside ASCII,
-    /// a control character, a backtick), which they then read.
+    /// The shape and words of a text in one pass over its bytes, as `TextShape(_:)` and the
+    /// `WordLexer` give them, for a text of ASCII and the punctuation of report text (curly
+    /// quotes and apostrophes, dashes, bullets and other signs that are characters of their
+    /// own); nil for any other text (a letter or digit outside ASCII, a control character, a
+    /// backtick), which they then read.
     ///
     /// `readable` is how many bytes from the text's start may be read (for 8-byte loads).
     @inline(__always)
@@ -363,6 +365,7 @@ extension TokenStream {
         var letters = 0
         var lowercase = false
         var firstPlainEnd = -1
+        var scalars = 0
         var i = 0
         @inline(__always) func isWordByte(_ byte: UInt8) -> Bool { ((byte | 0x20) &- 0x61) < 26 || (byte &- 0x30) < 10 }
         @inline(__always) func isDigit(_ byte: UInt8) -> Bool { (byte &- 0x30) < 10 }
@@ -379,11 +382,25 @@ extension TokenStream {
             }
             words.count += 1
         }
+        /// The punctuation a non-ASCII scalar at `index` is: 1 an apostrophe, 2 a hyphen, 3 a
+        /// dash, 4 another mark that separates words; 0 when this pass cannot read it.
+        @inline(__always) func kind(at index: Int) -> (kind: Int, length: Int) {
+            guard let length = StandaloneScalars.length(bytes, at: index, end: count) else { return (0, 1) }
+            let (scalar, _) = Words.decode(bytes, at: index)
+            switch scalar.value {
+            case 0x2019, 0x2018, 0x02BC: return (1, length)
+            case 0x2010, 0x2011: return (2, length)
+            case 0x2012...0x2015, 0x2212, 0x2500, 0x2501: return (3, length)
+            default: return scalar.isWordCharacter ? (0, length) : (4, length)
+            }
+        }
+        // The normalized text of a word with a curly apostrophe.
+        var normalized: [UInt8] = []
         var previousIsWord = false
         var previousIsSpace = true
         while i < count {
             let byte = bytes[i]
-            if byte >= 0x80 || byte < 0x20 || byte == 0x60 { return nil }
+            scalars += 1
             if byte == 0x20 {
                 previousIsSpace = true
                 previousIsWord = false
@@ -397,12 +414,13 @@ extension TokenStream {
                 // or digit, or by a point between digits ("children's", "4.3").
                 let start = i
                 var plain = true
+                var curly = false
                 var end = i
                 while true {
                     while end < count {
                         let b = bytes[end]
                         guard isWordByte(b) else { break }
-                        if b >= 0x61 { lowercase = true; letters += 1 } else if b >= 0x41 { letters += b <= 0x5A ? 1 : 0 }
+                        if b >= 0x61 { lowercase = true; letters += 1 } else if b >= 0x41 { letters += 1 }
                         end += 1
                     }
                     guard end < count else { break }
@@ -413,18 +431,61 @@ extension TokenStream {
                             end += 1
                             continue
                         }
+                        if end + 1 < count, bytes[end + 1] >= 0x80, kind(at: end + 1).kind == 0 { return nil }
                     } else if next == 0x2E, isDigit(bytes[end - 1]) {
                         plain = false
                         if end + 1 < count, isDigit(bytes[end + 1]) {
                             end += 1
                             continue
                         }
+                        if end + 1 < count, bytes[end + 1] >= 0x80, kind(at: end + 1).kind == 0 { return nil }
                     } else if next == 0x60 {
                         return nil
+                    } else if next >= 0x80 {
+                        plain = false
+                        let (scalarKind, length) = kind(at: end)
+                        if scalarKind == 0 { return nil }  // a letter that continues the word
+                        if scalarKind == 1 {
+                            plain = false
+                            if end + length < count, isWordByte(bytes[end + length]) {
+                                curly = true
+                                end += length
+                                continue
+                            }
+                            if end + length < count, bytes[end + length] >= 0x80, kind(at: end + length).kind == 0 { return nil }
+                        }
                     }
                     break
                 }
-                let id = WordHash.id(raw + start, count: end - start, orMask: 0x2020_2020_2020_2020, readable: readable - start)
+                let id: WordID
+                if curly {
+                    // The apostrophes' bytes become "'".
+                    normalized.removeAll(keepingCapacity: true)
+                    var k = start
+                    while k < end {
+                        let b = bytes[k]
+                        if b >= 0x80 {
+                            normalized.append(0x27)
+                            k += StandaloneScalars.length(bytes, at: k, end: count) ?? 1
+                        } else {
+                            normalized.append(b == 0x27 || b == 0x2E ? b : b | 0x20)
+                            k += 1
+                        }
+                    }
+                    id = normalized.withUnsafeBufferPointer { WordHash.id($0) }
+                } else {
+                    id = WordHash.id(raw + start, count: end - start, orMask: 0x2020_2020_2020_2020, readable: readable - start)
+                }
+                // (Each byte of the word counted a scalar but its first: the apostrophes' others
+                // are taken off below.)
+                scalars += end - start - 1
+                if curly {
+                    var k = start
+                    while k < end {
+                        if bytes[k] >= 0xC0 { scalars -= (bytes[k] < 0xE0 ? 1 : bytes[k] < 0xF0 ? 2 : 3) }
+                        k += 1
+                    }
+                }
                 note(id, start: start, plain: plain, end: end)
                 ids.append(id)
                 words.masks.formUnion(classes.masks(of: id, capitalized: byte >= 0x41 && byte <= 0x5A))
@@ -432,35 +493,58 @@ extension TokenStream {
                 i = end
                 continue
             }
-            let punctuation: WordID
-            switch byte {
-            case 0x2D:  // "-": a word of its own unless it joins two words
-                if previousIsWord, i + 1 < count, isWordByte(bytes[i + 1]) {
-                    previousIsWord = false
-                    i += 1
-                    continue
+            var punctuation = WordHash.none
+            var length = 1
+            if byte >= 0x80 {
+                let (scalarKind, scalarLength) = kind(at: i)
+                length = scalarLength
+                switch scalarKind {
+                case 0: return nil
+                case 2:  // a hyphen: as "-"
+                    if previousIsWord, i + length < count, isWordByte(bytes[i + length]) {
+                        previousIsWord = false
+                        i += length
+                        continue
+                    }
+                    if i + length < count, bytes[i + length] >= 0x80, kind(at: i + length).kind == 0 { return nil }
+                    punctuation = Words.Punctuation.dash
+                case 3: punctuation = Words.Punctuation.dash
+                default: break
                 }
-                punctuation = Words.Punctuation.dash
-            case 0x2C: punctuation = Words.Punctuation.comma
-            case 0x3B: punctuation = Words.Punctuation.semicolon
-            case 0x3A: punctuation = Words.Punctuation.colon
-            case 0x28, 0x5B: punctuation = Words.Punctuation.open
-            case 0x29, 0x5D: punctuation = Words.Punctuation.close
-            case 0x2F: punctuation = Words.Punctuation.slash
-            case 0x26: punctuation = Words.Punctuation.and
-            default: punctuation = WordHash.none
+            } else {
+                if byte < 0x20 || byte == 0x60 { return nil }
+                switch byte {
+                case 0x2D:  // "-": a word of its own unless it joins two words
+                    if previousIsWord, i + 1 < count, isWordByte(bytes[i + 1]) {
+                        previousIsWord = false
+                        i += 1
+                        continue
+                    }
+                    if i + 1 < count, bytes[i + 1] >= 0x80, kind(at: i + 1).kind == 0 { return nil }
+                    punctuation = Words.Punctuation.dash
+                case 0x2C: punctuation = Words.Punctuation.comma
+                case 0x3B: punctuation = Words.Punctuation.semicolon
+                case 0x3A: punctuation = Words.Punctuation.colon
+                case 0x28, 0x5B: punctuation = Words.Punctuation.open
+                case 0x29, 0x5D: punctuation = Words.Punctuation.close
+                case 0x2F: punctuation = Words.Punctuation.slash
+                case 0x26: punctuation = Words.Punctuation.and
+                default: break
+                }
             }
             if punctuation != WordHash.none {
-                note(punctuation, start: i, plain: false, end: i + 1)
+                note(punctuation, start: i, plain: false, end: i + length)
                 words.masks.formUnion(classes.masks(of: punctuation, capitalized: false))
                 if punctuation == Words.Punctuation.and { ids.append(punctuation) }
             }
             previousIsWord = false
-            i += 1
+            i += length
         }
-        shape.characters = UInt16(min(count, TextShape.maxCount))
+        shape.characters = UInt16(min(scalars, TextShape.maxCount))
         shape.pieces = UInt16(min(pieces, TextShape.maxCount))
         shape.lastByte = bytes[count - 1]
+        shape.endsWithClosingQuote = count >= 3 && bytes[count - 3] == 0xE2 && bytes[count - 2] == 0x80 && bytes[count - 1] == 0x9D
+        // (A text that starts with a letter or digit outside ASCII was left to the other pass.)
         let lead = bytes[0]
         shape.first = (lead &- 0x41) < 26 ? .uppercase : (lead &- 0x61) < 26 ? .lowercase : isDigit(lead) ? .digit : .other
         // The last piece, for a joining word (at most five letters: "which").
@@ -472,7 +556,7 @@ extension TokenStream {
             let id = WordHash.id(raw + begin, count: end - begin, orMask: 0x2020_2020_2020_2020, readable: readable - begin)
             shape.endsWithJoiningWord = joiningIDs.contains(id)
         }
-        if shape.lastByte != 0x2E, count <= 80, pieces >= 2, pieces <= 10 {
+        if shape.lastByte != 0x2E, scalars <= 80, pieces >= 2, pieces <= 10 {
             shape.isCapitals = !lowercase && letters >= 6
         }
         return (shape, words)
