@@ -6,12 +6,12 @@ import XCTest
 final class LineWordsTests: XCTestCase {
     private let prefilters = Repository.grammar.prefilters
 
-    private func both(_ text: String) -> (fast: (TextShape, LineWords, [WordID])?, generic: (TextShape, LineWords, [WordID])) {
+    private func both(_ text: String) -> (fast: (TextShape, LineWords, WordRecords)?, generic: (TextShape, LineWords, WordRecords)) {
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBufferPointer { buffer in
-            var genericIDs: [WordID] = []
+            var genericIDs = WordRecords()
             let generic = TokenStream.describeGeneric(buffer, prefilters: prefilters, ids: &genericIDs)
-            var fastIDs: [WordID] = []
+            var fastIDs = WordRecords()
             let fast = prefilters.withClassLayout { keys, values, mask in
                 let layout = ClassLayout(keys: keys, values: values, mask: mask, always: prefilters.always,
                                          capitalizedOnly: prefilters.capitalizedOnly)
@@ -38,10 +38,16 @@ final class LineWordsTests: XCTestCase {
         XCTAssertEqual(x.count, y.count, "word count of \(text.debugDescription)", file: file, line: line)
         XCTAssertEqual(x.plainStart, y.plainStart, "plain start of \(text.debugDescription)", file: file, line: line)
         XCTAssertEqual(x.masks, y.masks, "masks of \(text.debugDescription)", file: file, line: line)
-        XCTAssertEqual(fast.2, generic.2, "ids of \(text.debugDescription)", file: file, line: line)
-        // And the ids are those of the words `Words` makes (punctuation but "and" left out).
-        let words = Words(text).words.filter { $0.text.unicodeScalars.first?.isWordCharacter == true }.map(\.id)
-        XCTAssertEqual(generic.2, words, "ids of \(text.debugDescription) against Words", file: file, line: line)
+        XCTAssertEqual(fast.2.ids, generic.2.ids, "ids of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(fast.2.kinds, generic.2.kinds, "kinds of words of \(text.debugDescription)", file: file, line: line)
+        // And the ids are those of the words `Words` makes, their kinds what the words are.
+        let words = Words(text).words
+        XCTAssertEqual(generic.2.ids, words.map(\.id), "ids of \(text.debugDescription) against Words", file: file, line: line)
+        let kinds: [UInt8] = words.map { word in
+            word.text.unicodeScalars.first?.isWordCharacter != true ? (word.text == "and" ? 0 : WordRecords.punctuation)
+                : (word.text.utf8.count <= 18 && word.text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } ? WordRecords.digits : 0)
+        }
+        XCTAssertEqual(generic.2.kinds, kinds, "kinds of words of \(text.debugDescription) against Words", file: file, line: line)
         return true
     }
 

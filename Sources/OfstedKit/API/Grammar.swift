@@ -82,9 +82,11 @@ public struct Grammar: Sendable {
     public static func load(files: [String: String], directory: String = "Grammar") throws(GrammarError) -> Grammar {
         var grammar = try GrammarLoader(files: files, directory: directory).load()
         grammar.comparison = try ComparisonRules.load(files: files, directory: directory, grammar: grammar)
-        grammar.prefilters = Prefilters(grammar)
-        grammar.tables = GrammarTables(grammar)
-        grammar.prefilters.markAnchors(grammar.tables.phraseAnchors.words)
+        let judgementPatterns = PatternPrefilter(patterns: grammar.patterns(.heading).flatMap(\.patterns)
+                                                     + grammar.patterns(.prose).flatMap(\.patterns),
+                                                 vocabulary: grammar.vocabulary)
+        grammar.tables = GrammarTables(grammar, judgementPatterns: judgementPatterns)
+        grammar.prefilters = Prefilters(grammar, judgementPatterns: judgementPatterns, anchors: grammar.tables.phraseAnchors.words)
         return grammar
     }
 

@@ -499,23 +499,28 @@ struct PhraseTexts {
         all.reserveCapacity(total)
         body.reserveCapacity(total)
         var contentLines = 0
-        stream.ids.withUnsafeBufferPointer { ids in
-            for token in stream.tokens where token.kind != .blank {
-                let words = UnsafeBufferPointer(rebasing: ids[Int(token.words.ids.lowerBound)..<Int(token.words.ids.upperBound)])
-                let content = token.isContent
-                if token.words.masks.has(WordClass.phraseAnchor) {
-                    for (offset, id) in words.enumerated() {
-                        let anchor = anchors.index[id]
-                        guard anchor >= 0 else { continue }
-                        inAll[Int(anchor)].append(Int32(all.count + offset))
-                        if content { inBody[Int(anchor)].append(Int32(body.count + offset)) }
+        let records = stream.ids
+        records.ids.withUnsafeBufferPointer { ids in
+            records.kinds.withUnsafeBufferPointer { kinds in
+                for token in stream.tokens where token.kind != .blank {
+                    let content = token.isContent
+                    let anchored = token.words.masks.has(WordClass.phraseAnchor)
+                    for k in Int(token.words.ids.lowerBound)..<Int(token.words.ids.upperBound) where kinds[k] & WordRecords.punctuation == 0 {
+                        let id = ids[k]
+                        if anchored {
+                            let anchor = anchors.index[id]
+                            if anchor >= 0 {
+                                inAll[Int(anchor)].append(Int32(all.count))
+                                if content { inBody[Int(anchor)].append(Int32(body.count)) }
+                            }
+                        }
+                        all.append(id)
+                        if content { body.append(id) }
                     }
-                }
-                all.append(contentsOf: words)
-                if content {
-                    body.append(contentsOf: words)
-                    contentLines += 1
-                    if contentLines <= coverLines { coverEnd = body.count }
+                    if content {
+                        contentLines += 1
+                        if contentLines <= coverLines { coverEnd = body.count }
+                    }
                 }
             }
         }

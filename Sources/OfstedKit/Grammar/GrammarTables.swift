@@ -54,7 +54,7 @@ struct GrammarTables: Sendable {
 
     init() {}
 
-    init(_ grammar: Grammar) {
+    init(_ grammar: Grammar, judgementPatterns prefilter: PatternPrefilter) {
         var anchors = PhraseAnchors()
         for signals in grammar.kindSignals {
             var seen: Set<[WordID]> = []
@@ -79,7 +79,6 @@ struct GrammarTables: Sendable {
             (framework.titles + framework.serviceTitles.map(\.words)).map { " " + $0.joined(separator: " ") + " " }
         }
         gradeCells = grammar.patterns(.grade).flatMap(\.patterns)
-        let prefilter = grammar.prefilters.judgementPatterns
         for kind in DocumentKind.allCases {
             let heading = grammar.patterns(.heading).filter { $0.kinds?.contains(kind) ?? true }
             let prose = grammar.patterns(.prose).filter { $0.kinds?.contains(kind) ?? true }

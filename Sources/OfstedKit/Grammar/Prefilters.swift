@@ -2,51 +2,108 @@
 /// every line of a document can rule most lines out by the ids of their words — worked out once
 /// per line when it is lexed — instead of building keys and matching patterns.
 ///
-/// A class, so that asking of it never copies its tables: it is filled in while its grammar
-/// loads (`init(_:)`, then `markAnchors`) and only read after, from any thread.
-final class Prefilters: @unchecked Sendable {
+/// A class, so that asking of it never copies its tables; worked out when its grammar loads
+/// and never changed.
+final class Prefilters: Sendable {
     /// The keys of `sectionHeadings`, `serviceHeadings`, `timescaleHeadings` and `areaLabels`, and
     /// the section and service keys that start with "the" without it: `isVocabularyHeading`.
-    var vocabularyHeadings: Set<String> = []
+    let vocabularyHeadings: Set<String>
     /// The last word of every grade phrase: a graded heading ends with one.
-    var gradePhraseLastWords: Set<String> = []
-    var gradePhraseLastIDs = WordTable<Bool>(empty: false)
+    let gradePhraseLastWords: Set<String>
+    let gradePhraseLastIDs: WordTable<Bool>
     /// A furniture prefix with no words, which every line starts with.
-    var emptyFurniturePrefix = false
+    let emptyFurniturePrefix: Bool
     /// What the heading and prose judgement patterns need (see `PatternPrefilter`).
-    var judgementPatterns = PatternPrefilter()
+    let judgementPatterns: PatternPrefilter
     /// Each word's vocabulary classes: its judgement requirements and `WordClass` bits.
-    private var classes = WordTable<WordMasks>(empty: WordMasks())
+    private let classes: WordTable<WordMasks>
     /// What every text has (a class no word can show, such as a reference pattern with no words).
-    var always = WordMasks()
+    let always: WordMasks
     /// The `WordClass` bits a word sets only when it is written with a capital.
-    var capitalizedOnly: UInt64 = 0
+    let capitalizedOnly: UInt64
     /// What a mention of an improvement noun ("areas for improvement") needs, and a reference
     /// to an area ("Area for Improvement 8").
-    var improvementNouns = TermFilter()
-    var references = TermFilter()
+    let improvementNouns: TermFilter
+    let references: TermFilter
+    /// The keys of `vocabularyHeadings` by the `sequenceID` of their words, and the grade
+    /// phrases' and area labels' sequences: heading keys looked up from a line's word ids.
+    let headingKeys: WordTable<Int32>
+    let headingKeyStrings: [String]
+    let gradePhraseSequences: WordTable<Bool>
+    let areaLabelSequences: WordTable<Bool>
 
     /// The first word of every key in `vocabularyHeadings`: the first word of a section,
     /// service, timescale or area heading, and of a graded heading (an area label and grade).
-    private var headingFirst = WordTable<Bool>(empty: false)
+    private let headingFirst: WordTable<Bool>
     /// Some key starts with no word, so any word may start one.
-    private var anyHeadingFirst = false
+    private let anyHeadingFirst: Bool
     /// The first word of every furniture line and prefix: boilerplate starts with one.
-    var furnitureFirst = WordTable<Bool>(empty: false)
+    let furnitureFirst: WordTable<Bool>
     /// The first words of the grade phrases and of the phrases that say an area was not graded.
-    var gradeKeyFirst = WordTable<Bool>(empty: false)
+    let gradeKeyFirst: WordTable<Bool>
     /// The first two words of every key in `vocabularyHeadings` of two words or more
     /// (`pairID(first, second)`), and the words that are a whole key of one: a heading key that
     /// starts with two words starts one of those keys (or, after a one-word area label, a graded
     /// heading) only if its first word is among the second or its first two among the first.
-    private var headingStartPairs = WordTable<Bool>(empty: false)
-    private var wholeHeading = WordTable<Bool>(empty: false)
+    private let headingStartPairs: WordTable<Bool>
+    private let wholeHeading: WordTable<Bool>
     /// Some key starts with an empty word: any pair may start a heading.
-    private var anyHeadingPair = false
+    private let anyHeadingPair: Bool
     /// The ASCII bullet glyphs, bit `b` for byte `b`.
-    private var asciiBullets: (low: UInt64, high: UInt64) = (0, 0)
+    private let asciiBullets: (low: UInt64, high: UInt64)
 
-    init() {}
+    /// The tables while they are worked out.
+    private struct Builder {
+        var headingKeys = WordTable<Int32>(empty: -1)
+        var headingKeyStrings: [String] = []
+        var gradePhraseSequences = WordTable<Bool>(empty: false)
+        var areaLabelSequences = WordTable<Bool>(empty: false)
+        var vocabularyHeadings: Set<String> = []
+        var gradePhraseLastWords: Set<String> = []
+        var gradePhraseLastIDs: WordTable<Bool> = WordTable<Bool>(empty: false)
+        var emptyFurniturePrefix: Bool = false
+        var judgementPatterns: PatternPrefilter = PatternPrefilter()
+        var classes: WordTable<WordMasks> = WordTable<WordMasks>(empty: WordMasks())
+        var always: WordMasks = WordMasks()
+        var capitalizedOnly: UInt64 = 0
+        var improvementNouns: TermFilter = TermFilter()
+        var references: TermFilter = TermFilter()
+        var headingFirst: WordTable<Bool> = WordTable<Bool>(empty: false)
+        var anyHeadingFirst: Bool = false
+        var furnitureFirst: WordTable<Bool> = WordTable<Bool>(empty: false)
+        var gradeKeyFirst: WordTable<Bool> = WordTable<Bool>(empty: false)
+        var headingStartPairs: WordTable<Bool> = WordTable<Bool>(empty: false)
+        var wholeHeading: WordTable<Bool> = WordTable<Bool>(empty: false)
+        var anyHeadingPair: Bool = false
+        var asciiBullets: (low: UInt64, high: UInt64) = (0, 0)
+    }
+
+    convenience init() { self.init(Builder()) }
+
+    private init(_ b: Builder) {
+        headingKeys = b.headingKeys
+        headingKeyStrings = b.headingKeyStrings
+        gradePhraseSequences = b.gradePhraseSequences
+        areaLabelSequences = b.areaLabelSequences
+        vocabularyHeadings = b.vocabularyHeadings
+        gradePhraseLastWords = b.gradePhraseLastWords
+        gradePhraseLastIDs = b.gradePhraseLastIDs
+        emptyFurniturePrefix = b.emptyFurniturePrefix
+        judgementPatterns = b.judgementPatterns
+        classes = b.classes
+        always = b.always
+        capitalizedOnly = b.capitalizedOnly
+        improvementNouns = b.improvementNouns
+        references = b.references
+        headingFirst = b.headingFirst
+        anyHeadingFirst = b.anyHeadingFirst
+        furnitureFirst = b.furnitureFirst
+        gradeKeyFirst = b.gradeKeyFirst
+        headingStartPairs = b.headingStartPairs
+        wholeHeading = b.wholeHeading
+        anyHeadingPair = b.anyHeadingPair
+        asciiBullets = b.asciiBullets
+    }
 
     /// The classes of the word `id`.
     @inline(__always)
@@ -61,12 +118,11 @@ final class Prefilters: @unchecked Sendable {
 
     /// The classes `text` holds, read from its bytes as a token's are (no `Words` made).
     func masks(of text: some StringProtocol) -> WordMasks {
-        var ids: [WordID] = []
+        var ids = NoWordRecords()
         return text.utf8.withContiguousBytes { bytes in
             withClassLayout { keys, values, mask in
                 let layout = ClassLayout(keys: keys, values: values, mask: mask, always: always, capitalizedOnly: capitalizedOnly)
                 if let (_, words) = TokenStream.describeASCII(bytes, readable: bytes.count, classes: layout, ids: &ids) { return words.masks }
-                ids.removeAll()
                 return TokenStream.describeGeneric(bytes, prefilters: self, ids: &ids).1.masks
             }
         }
@@ -83,6 +139,18 @@ final class Prefilters: @unchecked Sendable {
     /// Calls `body` with the class table laid out for a hot loop (see `WordTable.withLayout`).
     func withClassLayout<R>(_ body: (UnsafeBufferPointer<WordID>, UnsafeBufferPointer<WordMasks>, Int) throws -> R) rethrows -> R {
         try classes.withLayout(body)
+    }
+
+    /// The id of a sequence of words (a phrase's word ids in order).
+    static func sequenceID<C: Collection>(_ ids: C) -> WordID where C.Element == WordID {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(ids.count)
+        for id in ids {
+            h = (h ^ id) &* WordHash.multiplier
+            h ^= h >> 29
+        }
+        h = h &* 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
+        return h == WordHash.none ? 1 : h
     }
 
     /// The id of a pair of words, for `headingStartPairs`.
@@ -115,81 +183,86 @@ final class Prefilters: @unchecked Sendable {
         byte < 0x40 ? asciiBullets.low >> byte & 1 == 1 : byte < 0x80 && asciiBullets.high >> (byte - 0x40) & 1 == 1
     }
 
-    init(_ grammar: Grammar) {
-        for key in grammar.sectionHeadings.keys { vocabularyHeadings.insert(key) }
-        for key in grammar.serviceHeadings.keys { vocabularyHeadings.insert(key) }
-        for key in grammar.timescaleHeadings.keys { vocabularyHeadings.insert(key) }
-        for key in grammar.areaLabels.keys { vocabularyHeadings.insert(key) }
+    /// The prefilters of `grammar`, its judgement patterns' requirements and the anchors of
+    /// the phrases its facts look for (`GrammarTables`).
+    convenience init(_ grammar: Grammar, judgementPatterns: PatternPrefilter, anchors: [WordID]) {
+        var b = Builder()
+        for key in grammar.sectionHeadings.keys { b.vocabularyHeadings.insert(key) }
+        for key in grammar.serviceHeadings.keys { b.vocabularyHeadings.insert(key) }
+        for key in grammar.timescaleHeadings.keys { b.vocabularyHeadings.insert(key) }
+        for key in grammar.areaLabels.keys { b.vocabularyHeadings.insert(key) }
         for key in Array(grammar.sectionHeadings.keys) + Array(grammar.serviceHeadings.keys) where key.hasPrefix("the ") {
-            vocabularyHeadings.insert(String(key.dropFirst(4)))
+            b.vocabularyHeadings.insert(String(key.dropFirst(4)))
         }
-        for key in vocabularyHeadings {
+        for key in b.vocabularyHeadings {
             let words = key.split(separator: " ").map(String.init)
             if let first = words.first, !first.isEmpty {
-                headingFirst.set(WordHash.id(first), true)
+                b.headingFirst.set(WordHash.id(first), true)
             } else {
-                anyHeadingFirst = true
-                anyHeadingPair = true
+                b.anyHeadingFirst = true
+                b.anyHeadingPair = true
             }
             if words.count >= 2 {
-                headingStartPairs.set(Self.pairID(WordHash.id(words[0]), WordHash.id(words[1])), true)
+                b.headingStartPairs.set(Self.pairID(WordHash.id(words[0]), WordHash.id(words[1])), true)
             } else if let word = words.first {
-                wholeHeading.set(WordHash.id(word), true)
+                b.wholeHeading.set(WordHash.id(word), true)
             }
         }
+        func sequence(_ key: String) -> WordID { Self.sequenceID(key.split(separator: " ").map { WordHash.id(String($0)) }) }
+        for key in b.vocabularyHeadings {
+            b.headingKeys.set(sequence(key), Int32(b.headingKeyStrings.count))
+            b.headingKeyStrings.append(key)
+        }
+        for key in grammar.gradePhrases.keys { b.gradePhraseSequences.set(sequence(key), true) }
+        for key in grammar.areaLabels.keys { b.areaLabelSequences.set(sequence(key), true) }
         for phrase in grammar.gradePhrases.keys {
             if let last = phrase.split(separator: " ").last {
-                gradePhraseLastWords.insert(String(last))
-                gradePhraseLastIDs.set(WordHash.id(String(last)), true)
+                b.gradePhraseLastWords.insert(String(last))
+                b.gradePhraseLastIDs.set(WordHash.id(String(last)), true)
             }
         }
         for line in grammar.furnitureLines {
-            if let first = line.split(separator: " ").first { furnitureFirst.set(WordHash.id(String(first)), true) }
+            if let first = line.split(separator: " ").first { b.furnitureFirst.set(WordHash.id(String(first)), true) }
         }
-        for prefix in grammar.furniturePrefixes { if let first = prefix.first, !first.isEmpty { furnitureFirst.set(WordHash.id(first), true) } }
-        emptyFurniturePrefix = grammar.furniturePrefixes.contains { $0.isEmpty }
+        for prefix in grammar.furniturePrefixes { if let first = prefix.first, !first.isEmpty { b.furnitureFirst.set(WordHash.id(first), true) } }
+        b.emptyFurniturePrefix = grammar.furniturePrefixes.contains { $0.isEmpty }
         for phrase in Array(grammar.gradePhrases.keys) + Array(grammar.notGradedPhrases) {
-            if let first = phrase.split(separator: " ").first { gradeKeyFirst.set(WordHash.id(String(first)), true) }
+            if let first = phrase.split(separator: " ").first { b.gradeKeyFirst.set(WordHash.id(String(first)), true) }
         }
         for bullet in grammar.bullets where bullet.isASCII {
             let byte = UInt8(bullet.value)
-            if byte < 0x40 { asciiBullets.low |= 1 << byte } else { asciiBullets.high |= 1 << (byte - 0x40) }
+            if byte < 0x40 { b.asciiBullets.low |= 1 << byte } else { b.asciiBullets.high |= 1 << (byte - 0x40) }
         }
 
-        judgementPatterns = PatternPrefilter(patterns: grammar.patterns(.heading).flatMap(\.patterns)
-                                                 + grammar.patterns(.prose).flatMap(\.patterns),
-                                             vocabulary: grammar.vocabulary)
-        for (id, bits) in judgementPatterns.wordBits { classes.update(id) { $0.judgement |= bits } }
-        always.judgement = judgementPatterns.always
+        b.judgementPatterns = judgementPatterns
+        for (id, bits) in judgementPatterns.wordBits { b.classes.update(id) { $0.judgement |= bits } }
+        b.always.judgement = judgementPatterns.always
 
         func mark(_ words: [String?], _ bit: UInt64) {
             // A class some member of which has no word to show is in every text.
-            if words.contains(where: { $0 == nil || $0!.isEmpty }) { always.classes |= bit }
-            for word in words.compactMap({ $0 }) where !word.isEmpty { classes.update(WordHash.id(word)) { $0.classes |= bit } }
+            if words.contains(where: { $0 == nil || $0!.isEmpty }) { b.always.classes |= bit }
+            for word in words.compactMap({ $0 }) where !word.isEmpty { b.classes.update(WordHash.id(word)) { $0.classes |= bit } }
         }
         // Every use of these goes on to look for a whole noun, pattern or name, so one word of each will do.
         var termBits = TermFilter.Bits()
-        improvementNouns = TermFilter(grammar.vocabulary.nouns.entries.map(\.words), bits: &termBits)
-        references = TermFilter(grammar.referencePatterns.map(\.requiredWords), bits: &termBits)
-        for (word, bit) in termBits.bits { classes.update(WordHash.id(word)) { $0.terms |= bit } }
+        b.improvementNouns = TermFilter(grammar.vocabulary.nouns.entries.map(\.words), bits: &termBits)
+        b.references = TermFilter(grammar.referencePatterns.map(\.requiredWords), bits: &termBits)
+        for (word, bit) in termBits.bits { b.classes.update(WordHash.id(word)) { $0.terms |= bit } }
         mark(grammar.authorities.index.firstWords, WordClass.authorityName)
-        capitalizedOnly = WordClass.authorityName
-        if let inspection = grammar.facts["inspection-dates"] { mark(inspection.near, WordClass.inspectionNear) } else { always.classes |= WordClass.inspectionNear }
+        b.capitalizedOnly = WordClass.authorityName
+        if let inspection = grammar.facts["inspection-dates"] { mark(inspection.near, WordClass.inspectionNear) } else { b.always.classes |= WordClass.inspectionNear }
         if let published = grammar.facts["published"] {
             mark(published.leads.map { $0.first }, WordClass.publicationLead)
         } else {
-            always.classes |= WordClass.publicationLead
+            b.always.classes |= WordClass.publicationLead
         }
         mark(["grade"], WordClass.grade)
         mark(["following"], WordClass.following)
         mark(["follows"], WordClass.follows)
+        for id in anchors { b.classes.update(id) { $0.classes |= WordClass.phraseAnchor } }
+        self.init(b)
     }
 
-    /// Marks the anchors of the facts' phrases (`GrammarTables.phraseAnchors`), while the
-    /// grammar loads.
-    func markAnchors(_ anchors: [WordID]) {
-        for id in anchors { classes.update(id) { $0.classes |= WordClass.phraseAnchor } }
-    }
 }
 
 /// A word's (or a text's) vocabulary classes: the judgement patterns' requirements it meets

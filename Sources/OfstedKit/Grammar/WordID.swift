@@ -204,6 +204,8 @@ enum CommonWords {
     static let between = WordHash.id("between")
     static let inspection = WordHash.id("inspection")
     static let re = WordHash.id("re")
+    static let `is` = WordHash.id("is")
+    static let are = WordHash.id("are")
 
     /// ",", ";" and "and": what separates the areas of a list ("… and … , …").
     @inline(__always)

@@ -191,8 +191,7 @@ struct TextShape: Sendable {
 }
 
 /// A line's words as the passes across lines ask of them: the first two, how many, and the
-/// vocabulary classes they hold (`WordClasses`); the ids of those that are not punctuation
-/// are the stream's `ids[range]`, for phrase search.
+/// vocabulary classes they hold (`WordMasks`); their ids are the stream's `ids[range]`.
 struct LineWords: Sendable {
     /// The ids of the first and second words (punctuation included), `WordHash.none` when absent.
     var first: WordID = WordHash.none
@@ -203,6 +202,6 @@ struct LineWords: Sendable {
     /// a second such word: the first two words of a heading key are then the line's first two.
     var plainStart = false
     var masks = WordMasks()
-    /// The positions of the line's word ids (punctuation left out) in the stream's `ids`.
+    /// The positions of the line's words in the stream's `ids`.
     var ids: Range<Int32> = 0..<0
 }

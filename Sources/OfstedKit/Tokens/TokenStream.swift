@@ -9,8 +9,8 @@ struct TokenStream: Sendable {
     var tokens: [Token] = []
     /// The cells of the table rows, as texts of the store.
     private(set) var cells: [TextRange] = []
-    /// The ids of the tokens' words, punctuation left out (`LineWords.ids` of each token).
-    private(set) var ids: [WordID] = []
+    /// The ids of the tokens' words (`LineWords.ids` of each token), and what kind of word each is.
+    private(set) var ids = WordRecords()
 
     init(store: [UInt8]) {
         self.store = store
@@ -107,7 +107,7 @@ struct TokenStream: Sendable {
             return
         }
         // (The fast pass may have added some ids before it gave up.)
-        ids.removeSubrange(Int(start)...)
+        ids.removeSubrange(from: Int(start))
         let (shape, words) = store.withUnsafeBufferPointer { all in
             Self.describeGeneric(UnsafeBufferPointer(rebasing: all[range.range]), prefilters: prefilters, ids: &ids)
         }
@@ -118,8 +118,9 @@ struct TokenStream: Sendable {
 
     /// The shape and words of any text, character by character where it must be (what
     /// `describeASCII` gives for the texts it reads).
-    static func describeGeneric(_ bytes: UnsafeBufferPointer<UInt8>, prefilters: Prefilters, ids: inout [WordID]) -> (TextShape, LineWords) {
-        var sink = LineWordsSink(prefilters: prefilters)
+    static func describeGeneric<Recorder: WordRecorder>(_ bytes: UnsafeBufferPointer<UInt8>, prefilters: Prefilters,
+                                                        ids: inout Recorder) -> (TextShape, LineWords) {
+        var sink = LineWordsSink(prefilters: prefilters, bytes: bytes, ids: Recorder())
         // The ids grow in the sink, moved there and back so that they are never copied.
         swap(&sink.ids, &ids)
         let shape = TextShape(bytes)
@@ -140,24 +141,79 @@ struct TokenStream: Sendable {
     }
 }
 
+/// Where the lexing of a line puts each word's id: `WordRecords`, or nowhere when only the
+/// line's masks are wanted.
+protocol WordRecorder {
+    init()
+    mutating func append(_ id: WordID, _ kind: UInt8)
+}
+
+/// A recorder that keeps nothing.
+struct NoWordRecords: WordRecorder {
+    init() {}
+    @inline(__always) mutating func append(_ id: WordID, _ kind: UInt8) {}
+}
+
+/// The words of lines, end to end: each word's id, and what kind of word it is.
+struct WordRecords: WordRecorder, Sendable {
+    /// A punctuation word (`,` `;` `:` `(` `)` `/` `-`), which phrase search passes over.
+    static let punctuation: UInt8 = 1
+    /// A word of ASCII digits that makes an `Int` ("2", not "4.3").
+    static let digits: UInt8 = 2
+
+    private(set) var ids: [WordID] = []
+    private(set) var kinds: [UInt8] = []
+
+    init() {}
+
+    var count: Int { ids.count }
+
+    @inline(__always)
+    mutating func append(_ id: WordID, _ kind: UInt8) {
+        ids.append(id)
+        kinds.append(kind)
+    }
+
+    mutating func removeSubrange(from start: Int) {
+        ids.removeSubrange(start...)
+        kinds.removeSubrange(start...)
+    }
+
+    mutating func reserveCapacity(_ count: Int) {
+        ids.reserveCapacity(count)
+        kinds.reserveCapacity(count)
+    }
+
+    /// Whether the bytes are a word of digits that makes an `Int`.
+    @inline(__always)
+    static func isDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return false }
+        for byte in bytes where byte < 0x30 || byte > 0x39 { return false }
+        return true
+    }
+}
+
 /// The sink that lexes a token's text for `LineWords`.
-private struct LineWordsSink: WordSink {
+private struct LineWordsSink<Recorder: WordRecorder>: WordSink {
     let prefilters: Prefilters
+    let bytes: UnsafeBufferPointer<UInt8>
     var words = LineWords()
-    var ids: [WordID] = []
+    var ids: Recorder
     /// Where the first word ended, when it was a plain ASCII run handed on from the bytes.
     private var firstPlainEnd = -1
 
-    init(prefilters: Prefilters) {
+    init(prefilters: Prefilters, bytes: UnsafeBufferPointer<UInt8>, ids: Recorder) {
         self.prefilters = prefilters
+        self.bytes = bytes
+        self.ids = ids
         words.masks = prefilters.always
     }
 
     @inline(__always)
     mutating func word(_ id: WordID, start: Int, end: Int, capitalized: Bool, normalized: UnsafeBufferPointer<UInt8>?) {
         note(id, start: start, plain: normalized == nil, end: end)
-        // A word whose text starts with a word character: every word the lexer makes but "-", "," …
-        ids.append(id)
+        let digits = WordRecords.isDigits(normalized ?? UnsafeBufferPointer(rebasing: bytes[start..<end]))
+        ids.append(id, digits ? WordRecords.digits : 0)
         words.masks.formUnion(prefilters.masks(of: id, capitalized: capitalized))
     }
 
@@ -166,7 +222,7 @@ private struct LineWordsSink: WordSink {
         note(id, start: start, plain: false, end: end)
         words.masks.formUnion(prefilters.masks(of: id, capitalized: false))
         // "&" is the word "and", which phrase search counts as a word.
-        if id == Words.Punctuation.and { ids.append(id) }
+        ids.append(id, id == Words.Punctuation.and ? 0 : WordRecords.punctuation)
     }
 
     @inline(__always)
@@ -353,8 +409,8 @@ extension TokenStream {
     ///
     /// `readable` is how many bytes from the text's start may be read (for 8-byte loads).
     @inline(__always)
-    static func describeASCII(_ bytes: UnsafeBufferPointer<UInt8>, readable: Int, classes: ClassLayout,
-                              ids: inout [WordID]) -> (TextShape, LineWords)? {
+    static func describeASCII<Recorder: WordRecorder>(_ bytes: UnsafeBufferPointer<UInt8>, readable: Int, classes: ClassLayout,
+                                                      ids: inout Recorder) -> (TextShape, LineWords)? {
         let count = bytes.count
         guard count > 0, let base = bytes.baseAddress else { return nil }
         let raw = UnsafeRawPointer(base)
@@ -487,7 +543,7 @@ extension TokenStream {
                     }
                 }
                 note(id, start: start, plain: plain, end: end)
-                ids.append(id)
+                ids.append(id, !curly && WordRecords.isDigits(UnsafeBufferPointer(rebasing: bytes[start..<end])) ? WordRecords.digits : 0)
                 words.masks.formUnion(classes.masks(of: id, capitalized: byte >= 0x41 && byte <= 0x5A))
                 previousIsWord = true
                 i = end
@@ -535,7 +591,7 @@ extension TokenStream {
             if punctuation != WordHash.none {
                 note(punctuation, start: i, plain: false, end: i + length)
                 words.masks.formUnion(classes.masks(of: punctuation, capitalized: false))
-                if punctuation == Words.Punctuation.and { ids.append(punctuation) }
+                ids.append(punctuation, punctuation == Words.Punctuation.and ? 0 : WordRecords.punctuation)
             }
             previousIsWord = false
             i += length

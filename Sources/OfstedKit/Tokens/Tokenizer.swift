@@ -76,7 +76,13 @@ struct Tokenizer: Sendable {
             } else if token.words.count > Int32(Tokenizer.maxHeadingWords) || !tokenizer.mayStartKey(token.words) {
                 key = nil
             } else {
-                key = tokenizer.vocabularyKey(stream.words(index).words.map(\.text))
+                key = stream.ids.ids.withUnsafeBufferPointer { ids in
+                    stream.ids.kinds.withUnsafeBufferPointer { kinds in
+                        let range = Int(token.words.ids.lowerBound)..<Int(token.words.ids.upperBound)
+                        return tokenizer.tableKey(UnsafeBufferPointer(rebasing: ids[range]), UnsafeBufferPointer(rebasing: kinds[range]),
+                                                  maxWords: Tokenizer.maxHeadingWords) { stream.text(index) }
+                    }
+                }
             }
             keys[index] = key
             return key
@@ -116,7 +122,66 @@ struct Tokenizer: Sendable {
             return headingKey(stream.text(first) + " " + stream.text(second), maxWords: maxWords)
         }
         guard mayStartKey(a.words), Int(a.words.count + b.words.count) <= maxWords else { return nil }
-        return vocabularyKey(stream.words(first).words.map(\.text) + stream.words(second).words.map(\.text), maxWords: maxWords)
+        let x = Int(a.words.ids.lowerBound)..<Int(a.words.ids.upperBound), y = Int(b.words.ids.lowerBound)..<Int(b.words.ids.upperBound)
+        let ids = Array(stream.ids.ids[x]) + Array(stream.ids.ids[y])
+        let kinds = Array(stream.ids.kinds[x]) + Array(stream.ids.kinds[y])
+        return ids.withUnsafeBufferPointer { ids in
+            kinds.withUnsafeBufferPointer { kinds in
+                tableKey(ids, kinds, maxWords: maxWords) { stream.text(first) + " " + stream.text(second) }
+            }
+        }
+    }
+
+    /// The heading key of a line's words (`ids`, `kinds`) when it is a key of the grammar's
+    /// heading tables (`isVocabularyHeading`) or a graded heading (`isGradedHeading`), else nil;
+    /// `text` gives the line's text for a graded heading's key.
+    func tableKey(_ ids: UnsafeBufferPointer<WordID>, _ kinds: UnsafeBufferPointer<UInt8>, maxWords: Int, text: () -> String) -> String? {
+        guard let key = Self.headingKeyRange(ids, kinds, maxWords: maxWords) else { return nil }
+        let prefilters = grammar.prefilters
+        guard prefilters.mayStartHeading(id: ids[key.lowerBound]) else { return nil }
+        if key.count >= 2 { guard prefilters.mayStartHeading(id: ids[key.lowerBound], then: ids[key.lowerBound + 1]) else { return nil } }
+        let found = prefilters.headingKeys[Prefilters.sequenceID(ids[key])]
+        if found >= 0 { return prefilters.headingKeyStrings[Int(found)] }
+        guard isGradedHeading(UnsafeBufferPointer(rebasing: ids[key])) else { return nil }
+        let words = Words(text()).words.map(\.text)
+        return Self.joinedKey(words[key])
+    }
+
+    /// `headingKeyWords` of word ids: the range of the key's words.
+    static func headingKeyRange(_ ids: UnsafeBufferPointer<WordID>, _ kinds: UnsafeBufferPointer<UInt8>, maxWords: Int) -> Range<Int>? {
+        guard !ids.isEmpty, ids.count <= maxWords else { return nil }
+        var upper = ids.count
+        while upper > 0, isClosingPunctuation(ids[upper - 1]) { upper -= 1 }
+        // A closing abbreviation in brackets is not part of the name: "… Children Board (LSCB)".
+        if upper > 3, ids[upper - 1] == Words.Punctuation.close, ids[upper - 3] == Words.Punctuation.open { upper -= 3 }
+        var lower = 0
+        if upper - lower > 2, ids[lower] == CommonWords.section, kinds[lower + 1] & WordRecords.digits != 0 {
+            lower += ids[lower + 2] == Words.Punctuation.colon ? 3 : 2
+        }
+        if upper - lower > 1, ids[lower] == CommonWords.the { lower += 1 }
+        return lower < upper ? lower..<upper : nil
+    }
+
+    @inline(__always)
+    private static func isClosingPunctuation(_ id: WordID) -> Bool {
+        id == Words.Punctuation.colon || id == Words.Punctuation.dash || id == Words.Punctuation.slash
+            || id == Words.Punctuation.comma || id == Words.Punctuation.semicolon
+    }
+
+    /// `isGradedHeading` of a key's word ids.
+    func isGradedHeading(_ key: UnsafeBufferPointer<WordID>) -> Bool {
+        let prefilters = grammar.prefilters
+        guard key.count >= 2, prefilters.gradePhraseLastIDs.contains(key[key.count - 1]) else { return false }
+        for length in 1...min(6, key.count - 1) {
+            guard prefilters.gradePhraseSequences.contains(Prefilters.sequenceID(key[(key.count - length)...])) else { continue }
+            var end = key.count - length
+            while end > 0, key[end - 1] == Words.Punctuation.colon || key[end - 1] == Words.Punctuation.dash
+                    || key[end - 1] == CommonWords.is || key[end - 1] == CommonWords.are {
+                end -= 1
+            }
+            if prefilters.areaLabelSequences.contains(Prefilters.sequenceID(key[..<end])) { return true }
+        }
+        return false
     }
 
     /// Whether the text ends with a digit, as a footnote number does.
