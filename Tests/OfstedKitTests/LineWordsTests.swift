@@ -14,7 +14,8 @@ final class LineWordsTests: XCTestCase {
             var fastIDs = WordRecords()
             let fast = prefilters.withClassLayout { keys, values, mask in
                 let layout = ClassLayout(keys: keys, values: values, mask: mask, always: prefilters.always,
-                                         capitalizedOnly: prefilters.capitalizedOnly)
+                                         capitalizedOnly: prefilters.capitalizedOnly,
+                                     gradeStart: prefilters.judgementPatterns.gradeStart)
                 return TokenStream.describeASCII(buffer, readable: buffer.count, classes: layout, ids: &fastIDs)
             }
             return (fast.map { ($0.0, $0.1, fastIDs) }, (generic.0, generic.1, genericIDs))
@@ -38,6 +39,8 @@ final class LineWordsTests: XCTestCase {
         XCTAssertEqual(x.count, y.count, "word count of \(text.debugDescription)", file: file, line: line)
         XCTAssertEqual(x.plainStart, y.plainStart, "plain start of \(text.debugDescription)", file: file, line: line)
         XCTAssertEqual(x.masks, y.masks, "masks of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(x.last, y.last, "last word of \(text.debugDescription)", file: file, line: line)
+        XCTAssertEqual(x.lastIsDigits, y.lastIsDigits, "last word of digits of \(text.debugDescription)", file: file, line: line)
         XCTAssertEqual(fast.2.ids, generic.2.ids, "ids of \(text.debugDescription)", file: file, line: line)
         XCTAssertEqual(fast.2.kinds, generic.2.kinds, "kinds of words of \(text.debugDescription)", file: file, line: line)
         // And the ids are those of the words `Words` makes, their kinds what the words are.
@@ -68,7 +71,7 @@ final class LineWordsTests: XCTestCase {
             "a", "A", "1", "-", "- a", "a -", "a-", "-a", "&", "x&y", "'", "''", "a''b",
             "THE LSCB", "This is", "By", "with   three   spaces",
             "children’s services – the “best” ‘so’ • item — end", "don’t’s ’tis children’ – “Good”",
-            "2013 – 2014", "well‐being a‑b", "x’é", "© 2013 Ofsted £5 ½", "résumé", "“Quoted”", "– dash first",
+            "2013 – 2014", "well‐being a‑b", "rated as good", "judged to be “good”", "was graded as: good;", "Grade 2 –", "x’é", "© 2013 Ofsted £5 ½", "résumé", "“Quoted”", "– dash first",
         ] {
             assertAgree(text)
         }

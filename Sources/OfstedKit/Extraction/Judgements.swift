@@ -140,6 +140,9 @@ private struct Walker {
     let headingRequirements: [[PatternPrefilter.Requirements]]
     let proseRequirements: [[PatternPrefilter.Requirements]]
     let headlineRequirements: [[PatternPrefilter.Requirements]]
+    /// The words a heading (or headline) pattern's match may end with (see `KindPatterns`).
+    let headingLast: WordChoice?
+    let headlineLast: WordChoice?
     /// The meanings of the headings enclosing the current position.
     var stack: [HeadingMeaning] = []
     /// Whether a heading has named one of the framework's services yet.
@@ -160,6 +163,8 @@ private struct Walker {
         headlinePatterns = patterns.headline
         prefilter = grammar.prefilters.judgementPatterns
         headingRequirements = patterns.headingRequirements
+        headingLast = patterns.headingLast
+        headlineLast = patterns.headlineLast
         proseRequirements = patterns.proseRequirements
         headlineRequirements = patterns.headlineRequirements
         if let framework, framework.services.count > 1 {
@@ -205,19 +210,21 @@ private struct Walker {
             if paragraph.lineStarts.count > 0 {
                 let lines = paragraph.lines
                 let numbers = [paragraph.line] + paragraph.lineNumbers
-                // Each line is scanned once: two lines joined by a space hold what each does.
-                var lineFound: [PatternPrefilter.Requirements?] = Array(repeating: nil, count: lines.count)
-                func foundIn(line offset: Int) -> PatternPrefilter.Requirements {
-                    if let known = lineFound[offset] { return known }
-                    let scanned = self.found(lines[offset])
-                    lineFound[offset] = scanned
-                    return scanned
+                // Each line is read once: two lines joined by a space hold what each does.
+                var lineWords: [LineWords?] = Array(repeating: nil, count: lines.count)
+                func wordsOf(line offset: Int) -> LineWords {
+                    if let known = lineWords[offset] { return known }
+                    let read = grammar.prefilters.lineWords(of: lines[offset])
+                    lineWords[offset] = read
+                    return read
                 }
                 for offset in lines.indices where lines[offset].count <= 120 {
-                    if anchored(String(lines[offset]), line: numbers[offset], origin: "prose", rank: 2, found: foundIn(line: offset)) { continue }
+                    let first = wordsOf(line: offset)
+                    if anchored(String(lines[offset]), line: numbers[offset], origin: "prose", rank: 2, found: first.masks.judgement, ends: first) { continue }
                     if offset + 1 < lines.count, lines[offset + 1].count <= 60 {
+                        let second = wordsOf(line: offset + 1)
                         anchored(lines[offset] + " " + lines[offset + 1], line: numbers[offset], origin: "prose", rank: 2,
-                                 found: foundIn(line: offset) | foundIn(line: offset + 1))
+                                 found: first.masks.judgement | second.masks.judgement, ends: second.last == WordHash.none ? first : second)
                     }
                 }
             }
@@ -251,6 +258,15 @@ private struct Walker {
         anchored(heading.text, line: heading.line, origin: "heading", rank: 1, found: heading.masks.judgement)
     }
 
+    /// Whether a text with these words may be a whole match of patterns that end with one of
+    /// `choice`: its last word (past closing punctuation, which trimming removes) is one, or it
+    /// ends with a digit, which may be a footnote number trimming removes.
+    func mayEnd(_ choice: WordChoice?, _ words: LineWords, _ text: some StringProtocol) -> Bool {
+        guard let choice else { return true }
+        if let last = text.utf8.withContiguousBytes({ $0.last }), last >= 0x30, last <= 0x39 { return true }
+        return choice.contains(words.last, isDigits: words.lastIsDigits)
+    }
+
     /// The requirements `text` meets (it is lexed for them).
     func found(_ text: some StringProtocol) -> PatternPrefilter.Requirements {
         grammar.prefilters.masks(of: text).judgement
@@ -274,17 +290,22 @@ private struct Walker {
         // The service named at the start of the paragraph, read when a sentence grades something.
         var paragraphService: String??
         for (index, sentence) in sentences.enumerated() {
-            let found = sentences.count > 1 ? self.found(sentence) : found
+            // What the sentence's words are, from its bytes: what each kind of pattern needs.
+            let read = grammar.prefilters.lineWords(of: sentence)
+            let found = read.masks.judgement
             guard found & prefilter.gradeStart != 0 else { continue }
-            let mayBeAnchored = sentences.count > 1 && Self.mayMatch(headingRequirements, found)
-            guard mayBeAnchored || Self.mayMatch(headlineRequirements, found) || Self.mayMatch(proseRequirements, found) else { continue }
+            let mayBeAnchored = sentences.count > 1 && Self.mayMatch(headingRequirements, found) && mayEnd(headingLast, read, sentence)
+            let mayBeHeadline = Self.mayMatch(headlineRequirements, found) && mayEnd(headlineLast, read, sentence)
+            let mayBeProse = Self.mayMatch(proseRequirements, found) && read.masks.has(WordClass.gradeAfterItsWord)
+            guard mayBeAnchored || mayBeHeadline || mayBeProse else { continue }
             let words = Words(String(sentence))
             guard words.words.contains(where: { grammar.vocabulary.grades.mayStart(with: $0.id) }) else { continue }
             if paragraphService == nil {
                 paragraphService = leadingService(index == 0 ? words : Words(String(sentences[0])))
             }
-            if mayBeAnchored, anchored(String(sentence), line: line, origin: "prose", rank: 2, words: words, found: found) { continue }
-            if headline(words, line: line, found: found) { continue }
+            if mayBeAnchored, anchored(String(sentence), line: line, origin: "prose", rank: 2, words: words, found: found, ends: read) { continue }
+            if mayBeHeadline, headline(words, line: line, found: found) { continue }
+            guard mayBeProse else { continue }
             let sentenceService = grammar.singleService(in: words, allowed: framework?.services) ?? paragraphService ?? nil
             var memo = MatchMemo(words)
             for (pattern, requirements) in zip(prosePatterns, proseRequirements) {
@@ -350,11 +371,13 @@ private struct Walker {
     /// meets of the patterns' requirements, when the caller knows.
     @discardableResult
     mutating func anchored(_ text: String, line: Int, origin: String, rank: Int, words lexed: Words? = nil,
-                           found known: PatternPrefilter.Requirements? = nil) -> Bool {
+                           found known: PatternPrefilter.Requirements? = nil, ends: LineWords? = nil) -> Bool {
         // Trimming below only removes words (or digits from the end of one), so what the whole
         // text lacks the trimmed text lacks too.
         let found = known ?? self.found(text)
         guard found & prefilter.gradeWord != 0, Self.mayMatch(headingRequirements, found) else { return false }
+        // A heading pattern's match ends with one of a few words: most texts do not.
+        guard mayEnd(headingLast, ends ?? grammar.prefilters.lineWords(of: text), text) else { return false }
         var markup: [String] = []
         var trimmed = Substring(LineClassifier.stripFootnote(text, markup: &markup))
         while let last = trimmed.last, ":;,-–".contains(last) || last == " " { trimmed = trimmed.dropLast() }

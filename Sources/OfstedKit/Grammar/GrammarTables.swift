@@ -29,6 +29,10 @@ struct GrammarTables: Sendable {
         let headingRequirements: [[PatternPrefilter.Requirements]]
         let proseRequirements: [[PatternPrefilter.Requirements]]
         let headlineRequirements: [[PatternPrefilter.Requirements]]
+        /// The words a match of a heading (or headline) pattern may end with; nil when some
+        /// pattern does not say.
+        let headingLast: WordChoice?
+        let headlineLast: WordChoice?
     }
 
     var kindKeys: [KindKeys] = []
@@ -86,10 +90,21 @@ struct GrammarTables: Sendable {
             func requirements(_ patterns: [JudgementPattern]) -> [[PatternPrefilter.Requirements]] {
                 patterns.map { $0.patterns.map(prefilter.requirements(of:)) }
             }
+            func lastWords(_ patterns: [JudgementPattern]) -> WordChoice? {
+                var choice = WordChoice()
+                for pattern in patterns.flatMap(\.patterns) {
+                    guard let last = pattern.lastWords(grammar.vocabulary) else { return nil }
+                    choice = choice.union(last)
+                }
+                // (`LineWords.last` passes over ":", ";", "," and "-": a pattern that ends with
+                // one cannot be told apart by it.)
+                return choice.ids.contains(where: Tokenizer.isClosingPunctuation) ? nil : choice
+            }
             patternsByKind[kind] = KindPatterns(heading: heading, prose: prose, headline: headline,
                                                 headingRequirements: requirements(heading),
                                                 proseRequirements: requirements(prose),
-                                                headlineRequirements: requirements(headline))
+                                                headlineRequirements: requirements(headline),
+                                                headingLast: lastWords(heading), headlineLast: lastWords(headline))
         }
         factLabelWords = Array(Set(grammar.facts.values.flatMap { $0.labels.map { $0.first ?? "" } })).sorted()
         factLabelNeedles = ASCIINeedles(factLabelWords)

@@ -444,3 +444,82 @@ struct MatchMemo {
         return found
     }
 }
+
+/// A set of words a pattern's match may have at some place: these ids, and any word of digits
+/// when `digits` (a `{number}`).
+struct WordChoice: Sendable {
+    var ids: Set<WordID> = []
+    var digits = false
+
+    func union(_ other: WordChoice) -> WordChoice {
+        WordChoice(ids: ids.union(other.ids), digits: digits || other.digits)
+    }
+
+    /// Whether a word with `id` (of digits when `isDigits`) is among them.
+    func contains(_ id: WordID, isDigits: Bool) -> Bool { ids.contains(id) || (digits && isDigits) }
+}
+
+extension Pattern {
+    /// The words a match may end with, or nil when the pattern does not say (it may end with
+    /// an area, a service or any text).
+    func lastWords(_ vocabulary: Vocabulary) -> WordChoice? {
+        Self.lastWords(elements[...], vocabulary)
+    }
+
+    /// The words that may stand just before the grade of a match: the pattern's word or slot
+    /// before each `{grade}`; nil when the pattern does not say.
+    func wordsBeforeGrade(_ vocabulary: Vocabulary) -> WordChoice? {
+        var choice = WordChoice()
+        var found = false
+        for (index, element) in elements.enumerated() {
+            switch element {
+            case .slot(.grade):
+                guard index > 0, let before = Self.lastWords(elements[..<index], vocabulary) else { return nil }
+                choice = choice.union(before)
+                found = true
+            case .optional(let inner):
+                // A grade that may not be there leaves the match to the other words.
+                if Self.mentionsGrade(inner) { return nil }
+            default:
+                break
+            }
+        }
+        return found ? choice : nil
+    }
+
+    private static func mentionsGrade(_ elements: [Element]) -> Bool {
+        elements.contains { element in
+            switch element {
+            case .slot(.grade): return true
+            case .optional(let inner): return mentionsGrade(inner)
+            default: return false
+            }
+        }
+    }
+
+    /// The words a match of `elements` may end with; nil when they do not say.
+    private static func lastWords(_ elements: ArraySlice<Element>, _ vocabulary: Vocabulary) -> WordChoice? {
+        guard let last = elements.last else { return nil }
+        switch last {
+        case .word(let literal):
+            return WordChoice(ids: [literal.id])
+        case .optional(let inner):
+            guard let withIt = lastWords(inner[...], vocabulary), let without = lastWords(elements.dropLast(), vocabulary) else { return nil }
+            return withIt.union(without)
+        case .slot(let slot):
+            func lastOf<V>(_ index: PhraseIndex<V>) -> WordChoice {
+                WordChoice(ids: Set(index.entries.compactMap { $0.ids.last }))
+            }
+            switch slot {
+            case .grade: return lastOf(vocabulary.grades)
+            case .number, .count:
+                var choice = lastOf(vocabulary.numbers)
+                choice.digits = true
+                return choice
+            case .improvements: return lastOf(vocabulary.nouns)
+            case .timescale: return lastOf(vocabulary.timescales)
+            case .area, .areas, .service, .text: return nil
+            }
+        }
+    }
+}

@@ -117,13 +117,17 @@ final class Prefilters: Sendable {
     }
 
     /// The classes `text` holds, read from its bytes as a token's are (no `Words` made).
-    func masks(of text: some StringProtocol) -> WordMasks {
+    func masks(of text: some StringProtocol) -> WordMasks { lineWords(of: text).masks }
+
+    /// What the passes ask of the words of `text`, read from its bytes as a token's are.
+    func lineWords(of text: some StringProtocol) -> LineWords {
         var ids = NoWordRecords()
         return text.utf8.withContiguousBytes { bytes in
             withClassLayout { keys, values, mask in
-                let layout = ClassLayout(keys: keys, values: values, mask: mask, always: always, capitalizedOnly: capitalizedOnly)
-                if let (_, words) = TokenStream.describeASCII(bytes, readable: bytes.count, classes: layout, ids: &ids) { return words.masks }
-                return TokenStream.describeGeneric(bytes, prefilters: self, ids: &ids).1.masks
+                let layout = ClassLayout(keys: keys, values: values, mask: mask, always: always, capitalizedOnly: capitalizedOnly,
+                                         gradeStart: judgementPatterns.gradeStart)
+                if let (_, words) = TokenStream.describeASCII(bytes, readable: bytes.count, classes: layout, ids: &ids) { return words }
+                return TokenStream.describeGeneric(bytes, prefilters: self, ids: &ids).1
             }
         }
     }
@@ -256,6 +260,14 @@ final class Prefilters: Sendable {
         } else {
             b.always.classes |= WordClass.publicationLead
         }
+        // The words before the grade of every prose pattern: when one pattern does not say,
+        // every text may match.
+        let before = grammar.patterns(.prose).flatMap(\.patterns).map { $0.wordsBeforeGrade(grammar.vocabulary) }
+        if before.isEmpty || before.contains(where: { $0 == nil || $0!.digits }) {
+            b.always.classes |= WordClass.gradeAfterItsWord
+        } else {
+            for choice in before { for id in choice!.ids { b.classes.update(id) { $0.classes |= WordClass.beforeGrade } } }
+        }
         mark(["grade"], WordClass.grade)
         mark(["following"], WordClass.following)
         mark(["follows"], WordClass.follows)
@@ -340,6 +352,11 @@ enum WordClass {
     static let follows: UInt64 = 1 << 7
     /// The anchor of a phrase the facts look for (`PhraseAnchors`).
     static let phraseAnchor: UInt64 = 1 << 8
+    /// A word that stands just before the grade in a prose pattern ("as" of "… was rated as
+    /// {grade}"), and a text in which such a word is followed by the first word of a grade:
+    /// no prose pattern matches a text without that pair.
+    static let beforeGrade: UInt64 = 1 << 9
+    static let gradeAfterItsWord: UInt64 = 1 << 10
 }
 
 /// What judgement patterns need, as bits: a text that lacks one of a pattern's bits cannot match it.

@@ -198,6 +198,10 @@ struct LineWords: Sendable {
     var second: WordID = WordHash.none
     /// How many words, punctuation included.
     var count: Int32 = 0
+    /// The last word that is not ":", ";", "," or "-" (what trimming a heading's end leaves
+    /// last), and whether it is a word of digits.
+    var last: WordID = WordHash.none
+    var lastIsDigits = false
     /// The first word is an ASCII run of letters and digits directly followed by one space and
     /// a second such word: the first two words of a heading key are then the line's first two.
     var plainStart = false

@@ -86,7 +86,8 @@ struct TokenStream: Sendable {
     mutating func describe(_ token: inout Token, prefilters: Prefilters) {
         prefilters.withClassLayout { keys, values, mask in
             let layout = ClassLayout(keys: keys, values: values, mask: mask, always: prefilters.always,
-                                     capitalizedOnly: prefilters.capitalizedOnly)
+                                     capitalizedOnly: prefilters.capitalizedOnly,
+                                     gradeStart: prefilters.judgementPatterns.gradeStart)
             describe(&token, prefilters: prefilters, layout: layout)
         }
     }
@@ -214,15 +215,33 @@ private struct LineWordsSink<Recorder: WordRecorder>: WordSink {
         note(id, start: start, plain: normalized == nil, end: end)
         let digits = WordRecords.isDigits(normalized ?? UnsafeBufferPointer(rebasing: bytes[start..<end]))
         ids.append(id, digits ? WordRecords.digits : 0)
-        words.masks.formUnion(prefilters.masks(of: id, capitalized: capitalized))
+        add(prefilters.masks(of: id, capitalized: capitalized))
+        words.last = id
+        words.lastIsDigits = digits
     }
 
     @inline(__always)
     mutating func punctuation(_ id: WordID, text: StaticString, start: Int, end: Int) {
         note(id, start: start, plain: false, end: end)
-        words.masks.formUnion(prefilters.masks(of: id, capitalized: false))
+        add(prefilters.masks(of: id, capitalized: false))
+        if !Tokenizer.isClosingPunctuation(id) {
+            words.last = id
+            words.lastIsDigits = false
+        }
         // "&" is the word "and", which phrase search counts as a word.
         ids.append(id, id == Words.Punctuation.and ? 0 : WordRecords.punctuation)
+    }
+
+    /// The classes of the word before, for `WordClass.gradeAfterItsWord`.
+    private var previousClasses: UInt64 = 0
+
+    @inline(__always)
+    private mutating func add(_ masks: WordMasks) {
+        if masks.judgement & prefilters.judgementPatterns.gradeStart != 0, previousClasses & WordClass.beforeGrade != 0 {
+            words.masks.classes |= WordClass.gradeAfterItsWord
+        }
+        words.masks.formUnion(masks)
+        previousClasses = masks.classes
     }
 
     @inline(__always)
@@ -380,6 +399,8 @@ struct ClassLayout {
     let mask: Int
     let always: WordMasks
     let capitalizedOnly: UInt64
+    /// `PatternPrefilter.gradeStart`.
+    let gradeStart: UInt64
 
     @inline(__always)
     func masks(of id: WordID, capitalized: Bool) -> WordMasks {
@@ -452,6 +473,14 @@ extension TokenStream {
         }
         // The normalized text of a word with a curly apostrophe.
         var normalized: [UInt8] = []
+        var previousClasses: UInt64 = 0
+        @inline(__always) func add(_ masks: WordMasks) {
+            if masks.judgement & classes.gradeStart != 0, previousClasses & WordClass.beforeGrade != 0 {
+                words.masks.classes |= WordClass.gradeAfterItsWord
+            }
+            words.masks.formUnion(masks)
+            previousClasses = masks.classes
+        }
         var previousIsWord = false
         var previousIsSpace = true
         while i < count {
@@ -543,8 +572,11 @@ extension TokenStream {
                     }
                 }
                 note(id, start: start, plain: plain, end: end)
-                ids.append(id, !curly && WordRecords.isDigits(UnsafeBufferPointer(rebasing: bytes[start..<end])) ? WordRecords.digits : 0)
-                words.masks.formUnion(classes.masks(of: id, capitalized: byte >= 0x41 && byte <= 0x5A))
+                let digits = !curly && WordRecords.isDigits(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                ids.append(id, digits ? WordRecords.digits : 0)
+                add(classes.masks(of: id, capitalized: byte >= 0x41 && byte <= 0x5A))
+                words.last = id
+                words.lastIsDigits = digits
                 previousIsWord = true
                 i = end
                 continue
@@ -590,7 +622,11 @@ extension TokenStream {
             }
             if punctuation != WordHash.none {
                 note(punctuation, start: i, plain: false, end: i + length)
-                words.masks.formUnion(classes.masks(of: punctuation, capitalized: false))
+                add(classes.masks(of: punctuation, capitalized: false))
+                if !Tokenizer.isClosingPunctuation(punctuation) {
+                    words.last = punctuation
+                    words.lastIsDigits = false
+                }
                 ids.append(punctuation, punctuation == Words.Punctuation.and ? 0 : WordRecords.punctuation)
             }
             previousIsWord = false

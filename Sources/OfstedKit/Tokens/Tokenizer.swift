@@ -20,7 +20,8 @@ struct Tokenizer: Sendable {
         let classifier = LineClassifier(grammar: grammar)
         let prefilters = grammar.prefilters
         prefilters.withClassLayout { keys, values, mask in
-        let layout = ClassLayout(keys: keys, values: values, mask: mask, always: prefilters.always, capitalizedOnly: prefilters.capitalizedOnly)
+        let layout = ClassLayout(keys: keys, values: values, mask: mask, always: prefilters.always, capitalizedOnly: prefilters.capitalizedOnly,
+                                     gradeStart: prefilters.judgementPatterns.gradeStart)
         for (index, line) in source.lines.enumerated() {
             let plain: LineClassifier.Plain? = line.pageBreak ? nil : source.utf8.withUnsafeBufferPointer { buffer in
                 classifier.classifyPlain(UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]))
@@ -163,7 +164,7 @@ struct Tokenizer: Sendable {
     }
 
     @inline(__always)
-    private static func isClosingPunctuation(_ id: WordID) -> Bool {
+    static func isClosingPunctuation(_ id: WordID) -> Bool {
         id == Words.Punctuation.colon || id == Words.Punctuation.dash || id == Words.Punctuation.slash
             || id == Words.Punctuation.comma || id == Words.Punctuation.semicolon
     }
