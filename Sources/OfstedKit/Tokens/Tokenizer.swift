@@ -297,10 +297,17 @@ struct Tokenizer: Sendable {
         }
         if !zones.isEmpty {
             // A key repeats when it is on two or more lines near two or more breaks: a line on a
-            // short page sits near two breaks but is not a repeat of itself.
-            var repeats: [String: (zones: Set<Int>, lines: Set<Int>)] = [:]
+            // short page sits near two breaks but is not a repeat of itself. Zones come in order,
+            // so a key's zones are counted as they change; two lines are all that is asked.
+            struct Repeats {
+                var zones = 0
+                var lastZone = -1
+                var firstLine = -1
+                var twoLines = false
+            }
+            var repeats: [FurnitureKey: Repeats] = [:]
             // Each zone line's keys, made once: a line near two breaks is in two zones.
-            var lineKeys: [Int: [String]] = [:]
+            var lineKeys: [Int: [FurnitureKey]] = [:]
             for (zoneIndex, zone) in zones.enumerated() {
                 for i in zone {
                     if Self.isPageNumber(stream, i) {
@@ -310,9 +317,14 @@ struct Tokenizer: Sendable {
                     }
                     let keys = lineKeys[i] ?? Self.furnitureKeys(stream, i)
                     lineKeys[i] = keys
-                    for key in keys where !key.hasAtMostCharacters(7) {
-                        repeats[key, default: ([], [])].zones.insert(zoneIndex)
-                        repeats[key, default: ([], [])].lines.insert(i)
+                    for key in keys where key.isLong {
+                        var entry = repeats[key] ?? Repeats()
+                        if entry.lastZone != zoneIndex {
+                            entry.zones += 1
+                            entry.lastZone = zoneIndex
+                        }
+                        if entry.firstLine < 0 { entry.firstLine = i } else if entry.firstLine != i { entry.twoLines = true }
+                        repeats[key] = entry
                     }
                 }
             }
@@ -321,10 +333,11 @@ struct Tokenizer: Sendable {
             // heading that happens to start two pages ("Executive summary") does not, nor does the
             // one line of a short page that falls in two zones.
             let minimumRepeats = max(2, Int((Double(zones.count) * 0.3).rounded(.up)))
-            let running = Set(repeats.filter { $0.value.zones.count >= minimumRepeats && $0.value.lines.count >= 2 }.keys)
+            let running = Set(repeats.filter { $0.value.zones >= minimumRepeats && $0.value.twoLines }.keys)
             if !running.isEmpty {
                 for zone in zones {
-                    for i in zone where stream.tokens[i].kind != .furniture && !running.isDisjoint(with: lineKeys[i] ?? Self.furnitureKeys(stream, i)) {
+                    for i in zone where stream.tokens[i].kind != .furniture
+                        && (lineKeys[i] ?? Self.furnitureKeys(stream, i)).contains(where: running.contains) {
                         stream.tokens[i].kind = .furniture
                         stream.tokens[i].markup.insert(.runningHeader)
                     }
@@ -353,34 +366,30 @@ struct Tokenizer: Sendable {
     /// item 9): once the numbers found beside page breaks show how pages are numbered, a lone
     /// number anywhere on a page that equals that page's expected number is furniture too.
     private func markStrayPageNumbers(_ stream: inout TokenStream) {
-        // Pages: token ranges between page breaks.
-        var starts = [0]
-        for index in stream.tokens.indices where stream.tokens[index].pageBreak && index > 0 { starts.append(index) }
-        guard starts.count >= 3 else { return }
-        func page(of index: Int) -> Int {
-            var low = 0, high = starts.count - 1
-            while low < high {
-                let middle = (low + high + 1) / 2
-                if starts[middle] <= index { low = middle } else { high = middle - 1 }
-            }
-            return low
-        }
+        // Pages: token ranges between page breaks; each token's page is counted on the way.
+        var breaks = 0
+        for index in stream.tokens.indices where stream.tokens[index].pageBreak && index > 0 { breaks += 1 }
+        guard breaks >= 2 else { return }
         // The offset between a page's number and its position, from the numbers already found.
         var offsets: [Int: Int] = [:]
-        for index in stream.tokens.indices where stream.tokens[index].markup.contains(.pageNumber) {
-            guard let value = Self.pageNumberValue(stream, index) else { continue }
+        var page = 0
+        for index in stream.tokens.indices {
+            if index > 0, stream.tokens[index].pageBreak { page += 1 }
+            guard stream.tokens[index].markup.contains(.pageNumber), let value = Self.pageNumberValue(stream, index) else { continue }
             // A footer number belongs to the page before the break that follows it.
-            offsets[value - page(of: index), default: 0] += 1
+            offsets[value - page, default: 0] += 1
         }
         guard let (offset, votes) = offsets.max(by: { $0.value < $1.value }), votes >= 2 else { return }
-        for index in stream.tokens.indices where stream.tokens[index].kind != .furniture {
+        page = 0
+        for index in stream.tokens.indices {
+            if index > 0, stream.tokens[index].pageBreak { page += 1 }
             let token = stream.tokens[index]
+            guard token.kind != .furniture else { continue }
             let first = token.text.isEmpty ? nil : stream.store[Int(token.text.start)]
             let mayBe = (token.kind == .numbered && token.bareNumber) || first == 0x50 || first == 0x70
                 || (token.kind == .text && first.map { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2B || $0 == 0x2D } == true)
             guard mayBe, Self.isPageNumber(stream, index), let value = Self.pageNumberValue(stream, index) else { continue }
-            let pageIndex = page(of: index)
-            if value == pageIndex + offset || value == pageIndex + offset + 1 {
+            if value == page + offset || value == page + offset + 1 {
                 stream.tokens[index].kind = .furniture
                 stream.tokens[index].markup.insert(.pageNumber)
             }
@@ -389,82 +398,127 @@ struct Tokenizer: Sendable {
 
     private static func pageNumberValue(_ stream: TokenStream, _ index: Int) -> Int? {
         let token = stream.tokens[index]
-        if let number = token.number, token.text.isEmpty { return Int(stream.string(number)) }
-        return Int(stream.string(token.text))
+        if let number = token.number, token.text.isEmpty { return stream.withBytes(number, parseInt) }
+        return stream.withBytes(token.text, parseInt)
     }
 
     private static func isPageNumber(_ stream: TokenStream, _ index: Int) -> Bool {
         let token = stream.tokens[index]
-        if token.kind == .numbered, token.bareNumber, let number = token.number, Int(stream.string(number)) != nil {
+        if token.kind == .numbered, token.bareNumber, let number = token.number, stream.withBytes(number, parseInt) != nil {
             return true
         }
         guard !token.text.isEmpty else { return false }
-        let first = stream.store[Int(token.text.start)]
-        // (Lower case changes no digit or sign, and only "P" or "p" lowercases to "p".)
-        if token.kind == .text, (first >= 0x30 && first <= 0x39) || first == 0x2B || first == 0x2D,
-           let value = Int(stream.text(index)), value >= 0 { return true }
-        guard first == 0x50 || first == 0x70 else { return false }
-        let text = stream.text(index).lowercased()
-        if text.hasPrefix("page "), text.dropFirst(5).split(separator: " ").first.flatMap({ Int($0) }) != nil { return true }
-        return false
+        return stream.withBytes(token.text) { bytes in
+            // (Lower case changes no digit or sign, and only "P" or "p" lowercases to "p".)
+            if token.kind == .text, let value = parseInt(bytes), value >= 0 { return true }
+            // "Page 3": "page", a space, and a number up to the next space.
+            guard bytes.count > 5, bytes[0] | 0x20 == 0x70, bytes[1] | 0x20 == 0x61, bytes[2] | 0x20 == 0x67,
+                  bytes[3] | 0x20 == 0x65, bytes[4] == 0x20 else { return false }
+            var start = 5
+            while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+            var end = start
+            while end < bytes.count, bytes[end] != 0x20 { end += 1 }
+            return parseInt(UnsafeBufferPointer(rebasing: bytes[start..<end])) != nil
+        }
     }
 
-    /// A line's keys for spotting running headers: its letters (so "Page 3" and "Page 4" are
-    /// alike), and its letters and digits (so a footer such as "13 to 24 May 2024" counts).
-    private static func furnitureKeys(_ stream: TokenStream, _ index: Int) -> [String] {
-        let text = stream.searchableText(index)
-        let ascii: [String]?? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
-            // ASCII: letters are A-Z and a-z (lowercased), numbers the digits.
-            func key(digits: Bool) -> String {
-                String(unsafeUninitializedCapacity: bytes.count) { buffer in
-                    var n = 0
-                    for byte in bytes {
-                        if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) {
-                            buffer[n] = byte | 0x20
-                            n += 1
-                        } else if digits && byte >= 0x30 && byte <= 0x39 {
-                            buffer[n] = byte
-                            n += 1
-                        }
+    /// `Int(text)` of a text's bytes: an optional sign and ASCII digits, nil on overflow.
+    static func parseInt(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        var negative = false
+        if i < bytes.count, bytes[i] == 0x2B || bytes[i] == 0x2D {
+            negative = bytes[i] == 0x2D
+            i += 1
+        }
+        guard i < bytes.count else { return nil }
+        var value = 0
+        while i < bytes.count {
+            let digit = Int(bytes[i]) - 0x30
+            guard digit >= 0, digit <= 9 else { return nil }
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+            guard !overflow, !overflow2 else { return nil }
+            value = sum
+            i += 1
+        }
+        return value
+    }
+
+    /// A line's key for spotting running headers: a hash of its letters lowercased, or of its
+    /// letters and digits, and whether that text is longer than seven characters.
+    struct FurnitureKey: Hashable {
+        let hash: WordID
+        let isLong: Bool
+    }
+
+    /// A line's keys: its letters (so "Page 3" and "Page 4" are alike), and its letters and
+    /// digits (so a footer such as "13 to 24 May 2024" counts).
+    private static func furnitureKeys(_ stream: TokenStream, _ index: Int) -> [FurnitureKey] {
+        let token = stream.tokens[index]
+        // Read by scalar when each is a character of its own (ASCII from its byte), else by
+        // character.
+        let byScalar: [FurnitureKey]? = token.kind == .tableRow ? nil : stream.withBytes(token.text) { bytes in
+            guard !bytes.contains(0x0D), bytes.allSatisfy({ $0 < 0x80 }) || StandaloneScalars.count(bytes, upTo: Int.max) != nil else { return nil }
+            var letters: [UInt8] = []
+            var both: [UInt8] = []
+            letters.reserveCapacity(bytes.count)
+            both.reserveCapacity(bytes.count)
+            var letterCount = 0, bothCount = 0
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte < 0x80 {
+                    if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) {
+                        letters.append(byte | 0x20)
+                        both.append(byte | 0x20)
+                        letterCount += 1
+                        bothCount += 1
+                    } else if byte >= 0x30 && byte <= 0x39 {
+                        both.append(byte)
+                        bothCount += 1
                     }
-                    return n
+                    i += 1
+                    continue
+                }
+                let (scalar, length) = Words.decode(bytes, at: i)
+                i += length
+                for character in String(scalar.properties.lowercaseMapping) {
+                    if character.isLetter {
+                        letters.append(contentsOf: character.utf8)
+                        both.append(contentsOf: character.utf8)
+                        letterCount += 1
+                        bothCount += 1
+                    } else if character.isNumber {
+                        both.append(contentsOf: character.utf8)
+                        bothCount += 1
+                    }
                 }
             }
-            let lettersKey = key(digits: false)
-            return bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) ? [lettersKey, key(digits: true)] : [lettersKey]
+            return keys(letters, both, letterCount: letterCount, bothCount: bothCount)
         }
-        if let ascii = ascii ?? nil { return ascii }
+        if let byScalar { return byScalar }
         var letters: [UInt8] = []
         var both: [UInt8] = []
-        let lowered = Self.lowercased(text)
-        let utf8 = lowered.utf8
-        var position = lowered.startIndex
-        while position < lowered.endIndex {
-            // An ASCII byte followed by another (or by nothing) is a character of its own.
-            let byte = utf8[position]
-            let after = utf8.index(after: position)
-            if byte < 0x80, after == utf8.endIndex || utf8[after] < 0x80 {
-                if byte >= 0x61 && byte <= 0x7A {  // lowercased: no A-Z is left
-                    letters.append(byte)
-                    both.append(byte)
-                } else if byte >= 0x30 && byte <= 0x39 {
-                    both.append(byte)
-                }
-                position = after
-                continue
-            }
-            let character = lowered[position]
+        var letterCount = 0, bothCount = 0
+        let lowered = Self.lowercased(stream.searchableText(index))
+        for character in lowered {
             if character.isLetter {
                 letters.append(contentsOf: character.utf8)
                 both.append(contentsOf: character.utf8)
+                letterCount += 1
+                bothCount += 1
             } else if character.isNumber {
                 both.append(contentsOf: character.utf8)
+                bothCount += 1
             }
-            position = lowered.index(after: position)
         }
-        let lettersKey = String(decoding: letters, as: UTF8.self)
-        return letters == both ? [lettersKey] : [lettersKey, String(decoding: both, as: UTF8.self)]
+        return keys(letters, both, letterCount: letterCount, bothCount: bothCount)
+    }
+
+    private static func keys(_ letters: [UInt8], _ both: [UInt8], letterCount: Int, bothCount: Int) -> [FurnitureKey] {
+        let lettersKey = FurnitureKey(hash: letters.withUnsafeBufferPointer { WordHash.id($0) }, isLong: letterCount > 7)
+        guard letters != both else { return [lettersKey] }
+        return [lettersKey, FurnitureKey(hash: both.withUnsafeBufferPointer { WordHash.id($0) }, isLong: bothCount > 7)]
     }
 
     /// `text.lowercased()`, each scalar's lowercase mapping in turn, with an ASCII scalar
