@@ -99,4 +99,21 @@ final class LineWordsTests: XCTestCase {
         XCTAssertNil(both("tab\there").fast)
         XCTAssertNotNil(both("plain text").fast)
     }
+
+    func testThePlainLineTableSaysWhatEachByteIs() {
+        let table = LineClassifier.plainClass
+        XCTAssertEqual(table.utf8CodeUnitCount, 256)
+        for value in 0..<256 {
+            let byte = UInt8(value)
+            let expected: UInt8
+            switch byte {
+            case 0x3C, 0x2A, 0x5F, 0x5B, 0x5C, 0x26, 0x7C: expected = 2
+            case 0x20: expected = 1
+            case 0x21...0x7E: expected = 0
+            case 0xC2...0xF4: expected = 3
+            default: expected = 2
+            }
+            XCTAssertEqual(table.utf8Start[value], expected, "byte \(value)")
+        }
+    }
 }

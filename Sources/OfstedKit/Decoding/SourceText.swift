@@ -80,11 +80,19 @@ struct SourceText: Sendable {
         var lines: [Line] = []
         lines.reserveCapacity(bytes.count / 40 + 1)
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
             var lineStart = start
             var pageBreak = false
             var i = start
             let count = buffer.count
             while i < count {
+                // Eight bytes at a time while none of them is a line end or form feed (0x0A,
+                // 0x0C, 0x0D: no byte of them is 0x0D or less).
+                if i + 8 <= count, !hasByte(lessThan: 0x0E, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let byte = buffer[i]
                 if byte > 0x0D {
                     i += 1
@@ -112,6 +120,14 @@ struct SourceText: Sendable {
             }
         }
         return lines
+    }
+
+    /// Whether one of the eight bytes of `word` is below `limit` (at most 0x80): the borrow of
+    /// subtracting `limit` from each byte shows in its top bit only where the byte was smaller.
+    @inline(__always)
+    static func hasByte(lessThan limit: UInt8, _ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        return (word &- ones &* UInt64(limit)) & ~word & (ones &* 0x80) != 0
     }
 
     // MARK: Encodings
@@ -260,10 +276,23 @@ struct SourceText: Sendable {
         // Text has no NUL bytes and few control characters.
         let sample = bytes.prefix(65536)
         var controls = 0
-        for byte in sample {
-            if byte == 0 { return "binary data (it contains NUL bytes)" }
-            if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C && byte != 0x1B { controls += 1 }
+        sample.withUnsafeBufferPointer { sample in
+            guard let base = sample.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while i < sample.count {
+                // Eight bytes at a time while none is a control character.
+                if i + 8 <= sample.count, !hasByte(lessThan: 0x20, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
+                let byte = sample[i]
+                if byte == 0 { controls = -1; return }
+                if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C && byte != 0x1B { controls += 1 }
+                i += 1
+            }
         }
+        if controls < 0 { return "binary data (it contains NUL bytes)" }
         if !sample.isEmpty && controls * 20 > sample.count { return "binary data (it is mostly control characters)" }
         return nil
     }

@@ -46,25 +46,26 @@ struct LineClassifier: Sendable {
         // Trailing spaces are trimmed (a run of them is trimmed by cleaning too).
         var end = bytes.count
         while bytes[end - 1] == 0x20 { end -= 1 }
-        var previous: UInt8 = 0
+        var previousIsSpace = false
         var i = start
+        let plainClass = Self.plainClass.utf8Start
         while i < end {
             let byte = bytes[i]
-            switch byte {
-            case 0x3C, 0x2A, 0x5F, 0x5B, 0x5C, 0x26, 0x7C:  // < * _ [ \ & |
-                return nil
-            case 0x20 where previous == 0x20:
-                // Two spaces within the text: table columns, or whitespace for cleaning to collapse.
-                return nil
-            case 0x20...0x7E:
-                previous = byte
+            switch plainClass[Int(byte)] {
+            case 0:
+                previousIsSpace = false
                 i += 1
-            case 0xC2...0xF4 where i > start:
+            case 1:
+                // Two spaces within the text: table columns, or whitespace for cleaning to collapse.
+                if previousIsSpace { return nil }
+                previousIsSpace = true
+                i += 1
+            case 3 where i > start:
                 // A curly quote or dash: one character of its own, as an ASCII byte is.
                 guard let length = StandaloneScalars.length(bytes, at: i, end: end) else { return nil }
-                previous = 0x80
+                previousIsSpace = false
                 i += length
-            default:  // tab, other controls, form feed, a scalar that may join its neighbours
+            default:  // the marks cleaning removes, tab, other controls, form feed, other scalars
                 return nil
             }
         }
@@ -99,6 +100,21 @@ struct LineClassifier: Sendable {
         }
         return Plain(kind: .text, text: start..<end, indent: start)
     }
+
+    /// What each byte is to `classifyPlain`: 0 printable ASCII, 1 a space, 2 a byte that makes a
+    /// line not plain (the marks cleaning removes `< * _ [ \\ &`, `|`, tab and the other controls,
+    /// DEL, a byte that cannot start a scalar), 3 the lead byte of a scalar of two to four bytes.
+    /// (A static string, so that reading it is a load from the binary's constant data.)
+    static let plainClass: StaticString = """
+        \u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\
+        \u{1}\u{0}\u{0}\u{0}\u{0}\u{0}\u{2}\u{0}\u{0}\u{0}\u{2}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{2}\u{0}\u{0}\u{0}\
+        \u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{2}\u{2}\u{0}\u{0}\u{2}\
+        \u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{2}\u{0}\u{0}\u{2}\
+        \u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\
+        \u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\
+        \u{2}\u{2}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\
+        \u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}\u{2}
+        """
 
     /// `looksLikeHeading` of a plain text's bytes.
     static func looksLikeHeading(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
