@@ -419,6 +419,19 @@ struct ClassLayout {
 }
 
 extension TokenStream {
+    /// Each byte's kind for the one-pass reading: 1 a letter or digit (ASCII), and 2 upper case,
+    /// 4 lower case, 8 a digit (a static string, so that reading it is a load from constant data).
+    static let byteKinds: StaticString = """
+        \u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\
+        \u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{9}\u{9}\u{9}\u{9}\u{9}\u{9}\u{9}\u{9}\u{9}\u{9}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\
+        \u{0}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{3}\u{0}\u{0}\u{0}\u{0}\u{0}\
+        \u{0}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{5}\u{0}\u{0}\u{0}\u{0}\u{0}\
+        \u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\
+        \u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\
+        \u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\
+        \u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}
+        """
+
     /// The ids of the words after which a sentence goes on (`TextShape.joiningWords`).
     static let joiningIDs = WordTable<Bool>(words: TextShape.joiningWords)
 
@@ -439,13 +452,12 @@ extension TokenStream {
         var words = LineWords()
         words.masks = classes.always
         var pieces = 0
-        var letters = 0
-        var lowercase = false
         var firstPlainEnd = -1
         var scalars = 0
         var i = 0
-        @inline(__always) func isWordByte(_ byte: UInt8) -> Bool { ((byte | 0x20) &- 0x61) < 26 || (byte &- 0x30) < 10 }
-        @inline(__always) func isDigit(_ byte: UInt8) -> Bool { (byte &- 0x30) < 10 }
+        let kinds = byteKinds.utf8Start
+        @inline(__always) func isWordByte(_ byte: UInt8) -> Bool { kinds[Int(byte)] & 1 != 0 }
+        @inline(__always) func isDigit(_ byte: UInt8) -> Bool { kinds[Int(byte)] & 8 != 0 }
         @inline(__always) func note(_ id: WordID, start: Int, plain: Bool, end: Int) {
             switch words.count {
             case 0:
@@ -502,12 +514,7 @@ extension TokenStream {
                 var curly = false
                 var end = i
                 while true {
-                    while end < count {
-                        let b = bytes[end]
-                        guard isWordByte(b) else { break }
-                        if b >= 0x61 { lowercase = true; letters += 1 } else if b >= 0x41 { letters += 1 }
-                        end += 1
-                    }
+                    while end < count, isWordByte(bytes[end]) { end += 1 }
                     guard end < count else { break }
                     let next = bytes[end]
                     if next == 0x27 {
@@ -649,6 +656,14 @@ extension TokenStream {
             shape.endsWithJoiningWord = joiningIDs.contains(id)
         }
         if shape.lastByte != 0x2E, scalars <= 80, pieces >= 2, pieces <= 10 {
+            // (Every letter here is ASCII: a text with another was left to the other pass.)
+            var letters = 0
+            var lowercase = false
+            for byte in bytes {
+                let kind = kinds[Int(byte)]
+                if kind & 6 != 0 { letters += 1 }
+                if kind & 4 != 0 { lowercase = true }
+            }
             shape.isCapitals = !lowercase && letters >= 6
         }
         return (shape, words)
