@@ -379,7 +379,8 @@ struct Tokenizer: Sendable {
             // A footer number belongs to the page before the break that follows it.
             offsets[value - page, default: 0] += 1
         }
-        guard let (offset, votes) = offsets.max(by: { $0.value < $1.value }), votes >= 2 else { return }
+        // Ties go to the smaller offset, so that the answer never depends on the dictionary's order.
+        guard let (offset, votes) = offsets.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }), votes >= 2 else { return }
         page = 0
         for index in stream.tokens.indices {
             if index > 0, stream.tokens[index].pageBreak { page += 1 }
