@@ -109,10 +109,11 @@ private struct GrowingText {
                         out[n] = 0x20
                         n += 1
                     }
-                    for byte in bytes {
-                        out[n] = byte
-                        n += 1
-                    }
+                    // (Copied as a block: the bytes are whole texts, so valid where they were.)
+                    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+                    precondition(n + bytes.count <= out.count)
+                    (out.baseAddress! + n).initialize(from: base, count: bytes.count)
+                    n += bytes.count
                 }
                 func putMade(upTo position: Int) {
                     while madeIndex < made.count, made[madeIndex].0 <= position {
