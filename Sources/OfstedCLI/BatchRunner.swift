@@ -9,6 +9,10 @@ import OfstedKit
 /// it are delivered. Memory is therefore bounded by the workers' documents in flight plus at
 /// most `window` results, whatever the batch's size. One document's failure (unreadable, not
 /// text, too large, cannot be written) is recorded and the batch goes on.
+///
+/// For a folder, writing a result (which waits for the disk: each file is synced before it is
+/// renamed into place) is left to writer threads of its own, so that a worker hands its JSON
+/// over and goes on to the next document rather than waiting for the disk.
 final class BatchRunner: @unchecked Sendable {
     enum Destination: Equatable {
         /// One `NAME.json` per document in this folder, written atomically.
@@ -49,6 +53,8 @@ final class BatchRunner: @unchecked Sendable {
     private var next = 0
     private var delivered = 0
     private var finished: [Int: Outcome] = [:]
+    /// Results waiting for a writer: (document index, JSON, output path, warnings).
+    private var toWrite: [(index: Int, json: [UInt8], output: String, warnings: Bool)] = []
     private var summary = Summary()
     private let window: Int
     private let started = ContinuousClock.now
@@ -67,6 +73,16 @@ final class BatchRunner: @unchecked Sendable {
         // Threads of our own rather than Dispatch's pool, so that --jobs N means N at once.
         let workers = max(1, min(options.jobs, plan.documents.count))
         let finished = DispatchGroup()
+        if case .folder = options.destination {
+            for _ in 0..<workers {
+                finished.enter()
+                let thread = Thread { [self] in
+                    write()
+                    finished.leave()
+                }
+                thread.start()
+            }
+        }
         for _ in 1..<workers {
             finished.enter()
             let thread = Thread { [self] in
@@ -95,57 +111,95 @@ final class BatchRunner: @unchecked Sendable {
             next += 1
             condition.unlock()
 
-            let outcome = process(plan.documents[index])
-
-            condition.lock()
-            finished[index] = outcome
-            while let ready = finished.removeValue(forKey: delivered) {
-                deliver(ready)
-                delivered += 1
+            switch extract(plan.documents[index]) {
+            case .done(let outcome):
+                record(outcome, of: index)
+            case .write(let json, let output, let warnings):
+                condition.lock()
+                toWrite.append((index, json, output, warnings))
+                condition.broadcast()
+                condition.unlock()
             }
-            condition.broadcast()
-            condition.unlock()
         }
     }
 
-    /// Reads, extracts and (for a folder) writes one document.
-    func process(_ document: BatchPlan.Document) -> Outcome {
-        if let problem = document.problem { return .failed("\(document.path): \(problem)") }
+    /// A writer: writes results handed over by the workers until every document is delivered.
+    private func write() {
+        while true {
+            condition.lock()
+            while toWrite.isEmpty && delivered < plan.documents.count { condition.wait() }
+            guard !toWrite.isEmpty else {
+                condition.unlock()
+                return
+            }
+            let job = toWrite.removeFirst()
+            condition.unlock()
+            record(Self.write(job.json, to: job.output, for: plan.documents[job.index], warnings: job.warnings), of: job.index)
+        }
+    }
+
+    /// Notes document `index`'s outcome and delivers every outcome now ready, in order.
+    private func record(_ outcome: Outcome, of index: Int) {
+        condition.lock()
+        finished[index] = outcome
+        while let ready = finished.removeValue(forKey: delivered) {
+            deliver(ready)
+            delivered += 1
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// What `extract` leaves to do for a document.
+    enum Step {
+        case done(Outcome)
+        /// Its JSON, to be written to the output path.
+        case write(json: [UInt8], output: String, warnings: Bool)
+    }
+
+    /// Reads and extracts one document: its outcome, or for a folder the JSON to write.
+    func extract(_ document: BatchPlan.Document) -> Step {
+        if let problem = document.problem { return .done(.failed("\(document.path): \(problem)")) }
         let bytes: [UInt8]
         switch DocumentReader.read(document.path, limits: options.limits, io: io) {
-        case .failure(let failure): return .failed("\(document.path): \(failure.reason)")
+        case .failure(let failure): return .done(.failed("\(document.path): \(failure.reason)"))
         case .success(let read): bytes = read
         }
-        if let problem = options.limits.problem(with: bytes) { return .failed("\(document.path): \(problem)") }
+        if let problem = options.limits.problem(with: bytes) { return .done(.failed("\(document.path): \(problem)")) }
         let extraction = extractor.extract(bytes, fileName: document.path)
         if extraction.isUnreadable {
             let reason = extraction.diagnostics.first { $0.severity == .error }?.message ?? "unreadable"
-            return .failed("\(document.path): \(reason)")
+            return .done(.failed("\(document.path): \(reason)"))
         }
         let warnings = extraction.diagnostics.contains { $0.severity != .note }
         switch options.destination {
         case .lines:
-            return .extracted(warnings: warnings, line: extraction.json(pretty: false))
+            return .done(.extracted(warnings: warnings, line: extraction.json(pretty: false)))
         case .folder(let folder):
             let output = folder.hasSuffix("/") ? folder + document.outputName : folder + "/" + document.outputName
-            var info = stat()
-            if lstat(output, &info) == 0 {
-                switch info.st_mode & S_IFMT {
-                case S_IFREG: break
-                case S_IFLNK: return .failed("\(document.path): \(output) is a symbolic link; it was not replaced")
-                default: return .failed("\(document.path): \(output) exists and is not a file; it was not replaced")
-                }
-            }
-            do {
-                try AtomicFile.write(extraction.json(pretty: options.pretty), to: output)
-            } catch let error as CLIError {
-                if case .failure(let message) = error { return .failed("\(document.path): \(message)") }
-                return .failed("\(document.path): cannot write \(output)")
-            } catch {
-                return .failed("\(document.path): cannot write \(output): \(error)")
-            }
-            return .extracted(warnings: warnings, line: nil)
+            return .write(json: extraction.json(pretty: options.pretty), output: output, warnings: warnings)
         }
+    }
+
+    /// Writes a document's JSON to `output` atomically, unless something other than a file is there.
+    static func write(_ json: [UInt8], to output: String, for document: BatchPlan.Document, warnings: Bool) -> Outcome {
+        var info = stat()
+        if lstat(output, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFLNK: return .failed("\(document.path): \(output) is a symbolic link; it was not replaced")
+            default: return .failed("\(document.path): \(output) exists and is not a file; it was not replaced")
+            }
+        }
+        do {
+            try AtomicFile.write(json, to: output)
+        } catch let error as CLIError {
+            if case .failure(let message) = error { return .failed("\(document.path): \(message)") }
+            return .failed("\(document.path): cannot write \(output)")
+        } catch {
+            return .failed("\(document.path): cannot write \(output): \(error)")
+        }
+        return .extracted(warnings: warnings, line: nil)
     }
 
     /// Called in order, under the lock.
