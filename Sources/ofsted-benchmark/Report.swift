@@ -74,8 +74,9 @@ struct Report {
         }
         out.append(.init(name: "extraction ≤ 40 × the newline count", value: String(format: "%.0f ×", costOverNewlines),
                          met: costOverNewlines <= 40))
-        if let batch = row("shared-batch-all-cores") {
-            out.append(.init(name: "481 shared reports in < 1 s (in-process batch)", value: String(format: "%.2f s", batch.seconds),
+        if let batch = row("shared-batch-cli") ?? row("shared-batch-all-cores") {
+            let how = batch.key == "shared-batch-cli" ? "ofsted extract --out-dir" : "in-process batch"
+            out.append(.init(name: "481 shared reports in < 1 s (\(how))", value: String(format: "%.2f s", batch.seconds),
                              met: batch.seconds < 1))
         } else {
             out.append(.init(name: "481 shared reports in < 1 s", value: "not measured (no ../shared)", met: nil))

@@ -189,6 +189,23 @@ if options.shared, let folder = Workload.sharedReportsFolder() {
     }
     report.add(.init(key: "shared-batch-all-cores", label: "../shared reports: read, extract, write JSON, \(workers) cores",
                      documents: files.count, bytes: bytes, seconds: batch.best, median: batch.median))
+    // The same as the CLI runs it: `ofsted extract FOLDER --out-dir DIR`, from spawning the
+    // process to its exit, grammar loading and the syncing of every file written included.
+    if let me = Bundle.main.executableURL {
+        let cli = me.deletingLastPathComponent().appendingPathComponent("ofsted")
+        let cliOut = outFolder.appendingPathComponent("cli")
+        var times: [Double] = []
+        for _ in 0..<max(1, options.runs) {
+            guard let run = try? Spawn.run(cli, ["extract", folder.path, "--out-dir", cliOut.path, "--jobs", String(workers)]),
+                  run.status == 0 else { break }
+            times.append(run.seconds)
+        }
+        if !times.isEmpty {
+            times.sort()
+            report.add(.init(key: "shared-batch-cli", label: "../shared reports: `ofsted extract … --out-dir`, \(workers) cores",
+                             documents: files.count, bytes: bytes, seconds: times[0], median: times[times.count / 2]))
+        }
+    }
 }
 
 // Peak memory of batches of growing size, each in a fresh process.
