@@ -20,16 +20,38 @@ enum Sentences {
     /// character of its own (ASCII without CR, and `StandaloneScalars`): nil for any other text.
     private static func cutsByScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
         let count = bytes.count
+        guard let base = bytes.baseAddress else { return [] }
+        let raw = UnsafeRawPointer(base)
+        // Whether the text is ASCII without CR: eight bytes at a time, then the rest one by one.
         var ascii = true
-        for byte in bytes where byte >= 0x80 || byte == 0x0D {
-            ascii = false
-            break
+        var scanned = 0
+        while scanned + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: scanned, as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 || hasByte(0x0D, word) {
+                ascii = false
+                break
+            }
+            scanned += 8
+        }
+        if ascii {
+            for byte in UnsafeBufferPointer(rebasing: bytes[scanned...]) where byte >= 0x80 || byte == 0x0D {
+                ascii = false
+                break
+            }
         }
         if !ascii, StandaloneScalars.count(bytes, upTo: Int.max) == nil { return nil }
         var cuts: [Range<Int>] = []
         var start = 0
         var position = 0
         while position < count {
+            // Most of a paragraph is no mark: eight bytes without one are passed at once.
+            if position + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                if !hasByte(0x2E, word) && !hasByte(0x3F, word) && !hasByte(0x21, word) {
+                    position += 8
+                    continue
+                }
+            }
             let mark = bytes[position]
             position += 1
             guard mark == 0x2E || mark == 0x3F || mark == 0x21 else { continue }  // . ? !
@@ -55,6 +77,17 @@ enum Sentences {
         }
         if start < count { cuts.append(start..<count) }
         return cuts
+    }
+
+    /// Whether one of the eight bytes of `word` is `byte`: a byte of `word ^ byte…byte` is
+    /// zero exactly there, and only a zero byte borrows into its own top bit when one is
+    /// subtracted from each (a borrow passed on from a zero byte below may mark another, but
+    /// only when there is a zero byte).
+    @inline(__always)
+    private static func hasByte(_ byte: UInt8, _ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let x = word ^ (ones &* UInt64(byte))
+        return (x &- ones) & ~x & (ones &* 0x80) != 0
     }
 
     /// Whether the scalar at `index` can start a sentence: a capital, a digit, an opening quote
