@@ -37,36 +37,60 @@ struct AreaMerger {
         var first: Int
         var second: Int
         var occurrence = 0
+
+        /// One mixed integer hashed instead of three: equality still compares every field.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(first &* 0x9E37_79B9 &+ second &* 0x85EB_CA6B &+ occurrence)
+        }
     }
 
     init(_ candidates: [AreaExtractor.Candidate]) {
         self.candidates = candidates
-        // A word pair is the ids of its two words (the second -1 for a text of one word, which
-        // `Similarity.bigrams` gives as its only "pair"): the same pairs as the bigram strings,
-        // hashed as integers instead of built and hashed as strings.
-        var wordIDs: [String: Int] = [:]
+        // A word pair is the numbers of its two words (the second -1 for a text of one word,
+        // which `Similarity.bigrams` gives as its only "pair"): the same pairs as the bigram
+        // strings, hashed as integers instead of built and hashed as strings. A word is numbered
+        // by its id, which is its text's (see `WordID`).
+        var wordNumbers: [WordID: Int] = [:]
         var ids: [Gram: Int] = [:]
         var frequency: [Int] = []
         var pairLists: [[Int]] = []
         var texts: [String] = []
+        var grams: [Gram] = []
+        var order: [Int] = []
         for candidate in candidates {
-            let words = AreaExtractor.normalizedWords(candidate.text)
-            let text = words.joined(separator: " ")
-            let numbers = words.map { word in
-                if let id = wordIDs[word] { return id }
-                wordIDs[word] = wordIDs.count
-                return wordIDs.count - 1
+            // `AreaExtractor.normalizedWords`, with each word's id.
+            let words = Words(candidate.text).words.filter { $0.text.unicodeScalars.first?.isWordCharacter == true }
+            var text = ""
+            text.reserveCapacity(candidate.text.utf8.count)
+            for (k, word) in words.enumerated() {
+                if k > 0 { text.append(" ") }
+                text.append(word.text)
             }
-            var grams: [Gram] = []
-            if numbers.count == 1 { grams = [Gram(first: numbers[0], second: -1)] }
+            let numbers = words.map { word in
+                if let number = wordNumbers[word.id] { return number }
+                wordNumbers[word.id] = wordNumbers.count
+                return wordNumbers.count - 1
+            }
+            grams.removeAll(keepingCapacity: true)
+            if numbers.count == 1 { grams.append(Gram(first: numbers[0], second: -1)) }
             for i in numbers.indices.dropLast() { grams.append(Gram(first: numbers[i], second: numbers[i + 1])) }
-            var seen: [Gram: Int] = [:]
+            // Each pair's occurrence number in this text: positions sorted by pair, then by
+            // position, so that the repeats of a pair are a run in text order (no table per text).
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: grams.indices)
+            order.sort { a, b in
+                let x = grams[a], y = grams[b]
+                return (x.first, x.second, a) < (y.first, y.second, b)
+            }
+            for (rank, position) in order.enumerated() where rank > 0 {
+                let previous = order[rank - 1]
+                if grams[previous].first == grams[position].first && grams[previous].second == grams[position].second {
+                    grams[position].occurrence = grams[previous].occurrence + 1
+                }
+            }
             var pairs: [Int] = []
-            for gram in grams {
-                let occurrence = seen[gram, default: 0]
-                seen[gram] = occurrence + 1
-                var name = gram
-                name.occurrence = occurrence
+            pairs.reserveCapacity(grams.count)
+            for name in grams {
                 let id: Int
                 if let known = ids[name] {
                     id = known
@@ -87,7 +111,9 @@ struct AreaMerger {
             // a - needed + 1 in any fixed order; rarest first keeps the index lists short.
             let needed = (9 * pairs.count + 10) / 11
             let probe = pairs.sorted { (frequency[$0], $0) < (frequency[$1], $1) }.prefix(pairs.count - needed + 1)
-            return Key(text: text, length: text.count, pairs: pairs.sorted(), probe: Array(probe))
+            // Characters counted on bytes where each scalar is one.
+            let length = text.utf8.withContiguousBytes { StandaloneScalars.count($0, upTo: Int.max) } ?? text.count
+            return Key(text: text, length: length, pairs: pairs.sorted(), probe: Array(probe))
         }
     }
 

@@ -285,7 +285,7 @@ private struct AreaWalker {
         pending = nil
         if !Self.isTopicLabel(paragraph.text) { runOn = nil }
         guard let frame = top, frame.improvements, !frame.consumed, !Self.isTopicLabel(paragraph.text),
-              paragraph.text.spaceSeparatedCount() <= 150,
+              paragraph.text.hasAtMostSpaceSeparated(150),
               !CountChecker.statesCount(paragraph.text, grammar: grammar) else { return }
         let area = candidate(paragraph.text, number: nil, status: nil, line: paragraph.line, endLine: paragraph.endLine,
                              introducer: nil, isQuote: false)
@@ -362,7 +362,7 @@ private struct AreaWalker {
     /// outcomes for looked after children").
     static func isTopicLabel(_ text: String) -> Bool {
         guard let last = text.last, !".:;,".contains(last) else { return false }
-        return text.spaceSeparatedCount() <= 8
+        return text.hasAtMostSpaceSeparated(8)
     }
 
     /// Marks the current improvement section, and any it sits in, as having given its list.
@@ -377,7 +377,7 @@ private struct AreaWalker {
         let headerColumn = header.firstIndex { grammar.mentionsImprovements(Words($0)) }
         let numbered = table.rows.filter { row in
             guard let first = row.cells.first(where: { !$0.isEmpty }), let n = Int(first), n > 0, n < 200 else { return false }
-            return row.cells.contains { $0.spaceSeparatedCount() >= 5 }
+            return row.cells.contains { !$0.hasAtMostSpaceSeparated(4) }
         }
         guard numbered.count >= 2, headerColumn != nil || (top?.improvements == true && !(top?.consumed ?? true)) || pending != nil else { return }
         let introducer = pending
@@ -469,7 +469,8 @@ private struct AreaWalker {
         trimmed = trimmed.dropFirst()
         if trimmed.last == "." && trimmed.dropLast().last.map(closers.contains) == true { trimmed = trimmed.dropLast() }
         guard let last = trimmed.last, closers.contains(last) else { return nil }
-        let inner = trimmed.dropLast().trimmingCharacters(in: .whitespaces)
+        // Foundation's trimming only where an end may be whitespace: it walked the whole quote.
+        let inner = trimmed.dropLast().trimmingWhitespace()
         return inner.isEmpty ? nil : inner
     }
 }

@@ -218,10 +218,12 @@ private struct Walker {
                     lineWords[offset] = read
                     return read
                 }
-                for offset in lines.indices where lines[offset].count <= 120 {
+                // Character counts from bytes (`hasAtMostCharacters`): walking the characters of
+                // every line of every graded paragraph cost more than the matching.
+                for offset in lines.indices where lines[offset].hasAtMostCharacters(120) {
                     let first = wordsOf(line: offset)
                     if anchored(String(lines[offset]), line: numbers[offset], origin: "prose", rank: 2, found: first.masks.judgement, ends: first) { continue }
-                    if offset + 1 < lines.count, lines[offset + 1].count <= 60 {
+                    if offset + 1 < lines.count, lines[offset + 1].hasAtMostCharacters(60) {
                         let second = wordsOf(line: offset + 1)
                         anchored(lines[offset] + " " + lines[offset + 1], line: numbers[offset], origin: "prose", rank: 2,
                                  found: first.masks.judgement | second.masks.judgement, ends: second.last == WordHash.none ? first : second)
@@ -279,11 +281,10 @@ private struct Walker {
         guard !text.isEmpty else { return }
         let found = known ?? self.found(text)
         guard found & prefilter.gradeWord != 0, Self.mayMatch(headingRequirements, found) || Self.mayMatch(proseRequirements, found) else { return }
-        let wordCount = text.spaceSeparatedCount()
         // A short block that is wholly a graded statement is a heading in all but layout; one
         // that ends with a full stop, or is an item of a list, is a sentence and counts as prose.
         let sentenceLike = text.hasSuffix(".") || inList
-        if wordCount <= 40, anchored(text, line: line, origin: sentenceLike ? "prose" : "heading", rank: sentenceLike ? 2 : 1, found: found) {
+        if text.hasAtMostSpaceSeparated(40), anchored(text, line: line, origin: sentenceLike ? "prose" : "heading", rank: sentenceLike ? 2 : 1, found: found) {
             return
         }
         let sentences = Sentences.split(text)
@@ -417,8 +418,12 @@ private struct Walker {
         for row in table.rows {
             let cells = row.cells.filter { !$0.isEmpty }
             guard let labelCell = cells.first else { continue }
+            // The grade each cell after the label states, read once (and in a loop, not a closure
+            // that would copy the walker).
+            var grades: [(String, String)?] = []
+            for cell in cells.dropFirst() { grades.append(parseGrade(cell)) }
             // A row that names a service heads the rows below it.
-            if cells.count == 1 || !cells.dropFirst().contains(where: { parseGrade($0) != nil }) {
+            if cells.count == 1 || !grades.contains(where: { $0 != nil }) {
                 if let key = Tokenizer(grammar: grammar).headingKey(labelCell),
                    let service = grammar.serviceHeadings[key] ?? grammar.serviceHeadings["the " + key] {
                     tableService = service
@@ -429,8 +434,7 @@ private struct Walker {
                 noteNotJudged(area: area, boundService: service ?? tableService, label: label, line: row.line)
                 continue
             }
-            guard cells.count >= 2, let gradeCell = cells.dropFirst().last(where: { parseGrade($0) != nil }),
-                  let (grade, gradeText) = parseGrade(gradeCell) else {
+            guard cells.count >= 2, let (grade, gradeText) = grades.last(where: { $0 != nil }) ?? nil else {
                 // "Children and young people are safe and feel safe Grade 2 (Good)" in one cell.
                 if cells.count == 1 { anchored(labelCell, line: row.line, origin: "table", rank: 0) }
                 continue

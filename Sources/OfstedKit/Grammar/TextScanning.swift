@@ -49,7 +49,14 @@ extension StringProtocol {
     }
 
     /// How many pieces `split(separator: " ")` gives: the runs of characters between spaces.
-    func spaceSeparatedCount() -> Int {
+    func spaceSeparatedCount() -> Int { spaceSeparatedCount(upTo: Int.max) }
+
+    /// Whether `split(separator: " ")` gives at most `limit` pieces: `spaceSeparatedCount() <= limit`,
+    /// without reading past the piece that exceeds it.
+    func hasAtMostSpaceSeparated(_ limit: Int) -> Bool { spaceSeparatedCount(upTo: limit + 1) <= limit }
+
+    /// `spaceSeparatedCount()`, or `cap` when there are at least that many pieces.
+    private func spaceSeparatedCount(upTo cap: Int) -> Int {
         utf8.withContiguousBytes { bytes in
             var count = 0
             var inRun = false
@@ -58,6 +65,7 @@ extension StringProtocol {
                     inRun = false
                 } else if !inRun {
                     count += 1
+                    if count >= cap { return cap }
                     inRun = true
                 }
             }
@@ -82,10 +90,18 @@ extension StringProtocol {
 
     /// Whether the space byte at `i` is a space character: it is unless a non-ASCII neighbour
     /// joins it to another character (a combining mark after it, a prepended mark before it).
+    /// Inlined: the ASCII answer is a couple of comparisons, and counting calls it at every space.
+    @inline(__always)
     private func isSpaceCharacter(at i: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let before = i > 0 ? bytes[i - 1] : 0
         let after = i + 1 < bytes.count ? bytes[i + 1] : 0
         if before < 0x80 && after < 0x80 { return true }
+        return isSpaceCharacterBesideScalar(at: i)
+    }
+
+    /// `isSpaceCharacter` for a space beside a non-ASCII scalar, decided on characters.
+    @inline(never)
+    private func isSpaceCharacterBesideScalar(at i: Int) -> Bool {
         let here = utf8.index(utf8.startIndex, offsetBy: i)
         return String.Index(here, within: self) != nil && String.Index(utf8.index(after: here), within: self) != nil
     }
