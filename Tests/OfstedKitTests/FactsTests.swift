@@ -205,6 +205,16 @@ final class FactsTests: XCTestCase {
         XCTAssertEqual(document.leadInspector, "Gary Lamb HMI")
     }
 
+    func testPastTheCoverALabelCountsOnlyAtALineStart() {
+        // Beyond the cover's lines a label inside prose is not a label; one that starts a line is.
+        let prose = (1...45).map { "Paragraph \($0) of the report, about nothing in particular." }.joined(separator: "\n\n")
+        let inside = "Kent County Council\n\n" + prose + "\n\nThe report said that its inspection dates: 1 May 2012 to 3 May 2012 were agreed.\n"
+        XCTAssertNil(Repository.extract(inside).document.inspection)
+        let starting = "Kent County Council\n\n" + prose + "\n\nInspection dates: 1 May 2012 to 3 May 2012\n"
+        XCTAssertEqual(Repository.extract(starting).document.inspection?.start, "2012-05-01")
+        XCTAssertEqual(Repository.extract(starting).document.inspection?.end, "2012-05-03")
+    }
+
     func testCouncilPaperDatesFromProse() {
         let text = """
             Corporate Parenting Committee

@@ -116,4 +116,16 @@ final class LineWordsTests: XCTestCase {
             XCTAssertEqual(table.utf8Start[value], expected, "byte \(value)")
         }
     }
+
+    /// `Words.ids` gives the ids `Words` gives, without the texts; with a limit, the first ones.
+    func testIDsWithoutTextsAreThoseOfWords() {
+        for text in ["Inspection dates: 4 March 2019 to 15 March 2019", "children\u{2019}s well-being & 4.3 (Good)",
+                     "Caf\u{E9} \u{201C}quoted\u{201D} \u{2013} K\u{212A}", "", "   ", "one"] {
+            let ids = Words(text).words.map(\.id)
+            XCTAssertEqual(Words.ids(text), ids, text.debugDescription)
+            for limit in 0...4 {
+                XCTAssertEqual(Words.ids(text, limit: limit), Array(ids.prefix(limit)), "\(text.debugDescription), limit \(limit)")
+            }
+        }
+    }
 }

@@ -277,32 +277,39 @@ private struct LabelledFacts {
         self.lineMayHold = lineMayHold
     }
 
-    private var allLabels: [[String]] { grammar.tables.factLabels }
-
     /// The label's value words: from after the label (and its colon) to the next label on the line.
-    private func valueRange(_ words: Words, label: [String], coverLine: Bool) -> Range<Int>? {
-        let starts = coverLine ? Array(0..<words.count) : [0]
-        for start in starts where start + label.count <= words.count {
-            guard (0..<label.count).allSatisfy({ words[start + $0].text == label[$0] }) else { continue }
+    /// Words are compared by id: a line is cut into words with their texts only once a label is found.
+    private func valueRange(_ ids: [WordID], label: [WordID], coverLine: Bool) -> Range<Int>? {
+        let lastStart = coverLine ? ids.count - label.count : min(0, ids.count - label.count)
+        guard lastStart >= 0 else { return nil }
+        for start in 0...lastStart where Self.holds(ids, label, at: start) {
             var valueStart = start + label.count
-            while valueStart < words.count, [":", "-"].contains(words[valueStart].text) { valueStart += 1 }
-            var valueEnd = words.count
-            for other in allLabels where other != label {
-                for i in valueStart..<words.count where i + other.count <= words.count
-                    && (0..<other.count).allSatisfy({ words[i + $0].text == other[$0] }) {
-                    valueEnd = min(valueEnd, i)
-                }
+            while valueStart < ids.count, ids[valueStart] == Words.Punctuation.colon || ids[valueStart] == Words.Punctuation.dash {
+                valueStart += 1
             }
+            // The value ends where the first other label starts.
+            let others = grammar.tables.factLabels
+            var valueEnd = valueStart
+            while valueEnd < ids.count, !others.contains(where: { $0 != label && Self.holds(ids, $0, at: valueEnd) }) { valueEnd += 1 }
             return valueStart..<valueEnd
         }
         return nil
     }
 
+    /// Whether `ids` has `label` at `start`.
+    @inline(__always)
+    private static func holds(_ ids: [WordID], _ label: [WordID], at start: Int) -> Bool {
+        guard start + label.count <= ids.count else { return false }
+        for k in label.indices where ids[start + k] != label[k] { return false }
+        return true
+    }
+
     /// For each line carrying `fact`'s label: its words, the value's range, and the next lines' words.
     private func occurrences(_ fact: String) -> [(Words, Range<Int>, [Words])] {
-        guard let definition = grammar.facts[fact] else { return [] }
+        guard let definition = grammar.facts[fact], let labelIDs = grammar.tables.factLabelIDs[fact] else { return [] }
         var found: [(Words, Range<Int>, [Words])] = []
         var contentIndex = 0
+        let longest = labelIDs.reduce(0) { max($0, $1.count) }
         for index in tokens.indices.prefix(Self.searchLines * 2) where tokens[index].kind != .blank {
             contentIndex += 1
             if contentIndex > Self.searchLines { break }
@@ -310,19 +317,27 @@ private struct LabelledFacts {
             guard mayHoldLabel(index, definition) else { continue }
             let raw = source.string(line)
             guard definition.labels.contains(where: { raw.containsASCII($0.first ?? "", ignoringCase: true) }) else { continue }
-            let lowered = raw.lowercased()
-            let words = Words(raw)
-            for label in definition.labels {
-                var range = valueRange(words, label: label, coverLine: contentIndex <= Self.coverLines)
-                var lineWords = words
-                if range == nil, contentIndex <= Self.coverLines, lowered.containsASCII(label.joined(separator: " ") + ":"),
-                   let glued = lowered.range(of: label.joined(separator: " ") + ":") {
-                    // Cover cells run together by the conversion: "Age group:AllPublished:9 March 2012".
-                    lineWords = Words(String(raw[glued.upperBound...]))
-                    range = 0..<lineWords.count
+            let coverLine = contentIndex <= Self.coverLines
+            // Away from the cover a label counts only at a line's start: its first words decide.
+            if !coverLine {
+                let head = Words.ids(raw, limit: longest)
+                guard labelIDs.contains(where: { Self.holds(head, $0, at: 0) }) else { continue }
+            }
+            let ids = Words.ids(raw)
+            for (label, labelID) in zip(definition.labels, labelIDs) {
+                var range = valueRange(ids, label: labelID, coverLine: coverLine)
+                var lineWords: Words?
+                if range == nil, coverLine {
+                    let glued = label.joined(separator: " ") + ":"
+                    if raw.containsASCII(glued, ignoringCase: true), let gluedRange = raw.lowercased().range(of: glued) {
+                        // Cover cells run together by the conversion: "Age group:AllPublished:9 March 2012".
+                        let rest = Words(String(raw[gluedRange.upperBound...]))
+                        lineWords = rest
+                        range = 0..<rest.count
+                    }
                 }
                 if let range {
-                    let words = lineWords
+                    let words = lineWords ?? Words(raw)
                     var following: [Words] = []
                     var next = index + 1
                     while next < tokens.count, following.count < 4 {

@@ -48,8 +48,10 @@ struct GrammarTables: Sendable {
     /// The first words of every fact's labels, sorted, and a byte search for them.
     var factLabelWords: [String] = []
     var factLabelNeedles = ASCIINeedles([])
-    /// Every fact label, for finding where a label's value ends.
-    var factLabels: [[String]] = []
+    /// Every fact label as word ids, for finding where a label's value ends.
+    var factLabels: [[WordID]] = []
+    /// Each fact's labels as word ids, in the grammar's order.
+    var factLabelIDs: [String: [[WordID]]] = [:]
     /// Positions of services and areas in the grammar, and of (service, area) in each framework's
     /// `judges:` lines: the order judgements are written in.
     var serviceOrder: [String: Int] = [:]
@@ -108,7 +110,8 @@ struct GrammarTables: Sendable {
         }
         factLabelWords = Array(Set(grammar.facts.values.flatMap { $0.labels.map { $0.first ?? "" } })).sorted()
         factLabelNeedles = ASCIINeedles(factLabelWords)
-        factLabels = grammar.facts.values.flatMap(\.labels)
+        factLabels = grammar.facts.values.flatMap(\.labels).map { $0.map(WordHash.id) }
+        factLabelIDs = grammar.facts.mapValues { $0.labels.map { $0.map(WordHash.id) } }
         serviceOrder = Dictionary(grammar.services.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         areaOrder = Dictionary(grammar.areas.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         for framework in grammar.frameworks where judgedOrder[framework.id] == nil {

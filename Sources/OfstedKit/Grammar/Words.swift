@@ -36,6 +36,17 @@ struct Words: Sendable {
     var count: Int { words.count }
     subscript(index: Int) -> Word { words[index] }
 
+    /// The ids of the words `Words(source)` would give (the first `limit` of them), without
+    /// making their texts: for deciding whether a text is worth cutting into words.
+    static func ids(_ source: String, limit: Int = .max) -> [WordID] {
+        source.withUTF8Bytes { bytes in
+            var sink = WordIDList(limit: limit)
+            var lexer = WordLexer(bytes: bytes)
+            lexer.run(&sink)
+            return sink.ids
+        }
+    }
+
     /// The source text of `words[range]`, as written.
     func text(_ range: Range<Int>) -> String {
         guard !range.isEmpty else { return "" }
@@ -122,6 +133,12 @@ protocol WordSink {
     mutating func word(_ id: WordID, start: Int, end: Int, capitalized: Bool, normalized: UnsafeBufferPointer<UInt8>?)
     /// A punctuation word (`,` `;` `:` `(` `)` `/` `-`, and "and" for "&").
     mutating func punctuation(_ id: WordID, text: StaticString, start: Int, end: Int)
+    /// False once the sink has all the words it wants: the lexer stops there.
+    var wantsMore: Bool { get }
+}
+
+extension WordSink {
+    @inline(__always) var wantsMore: Bool { true }
 }
 
 /// Cuts UTF-8 text into words (see `Word`) for a `WordSink`.
@@ -160,7 +177,7 @@ struct WordLexer {
         let count = bytes.count
         guard let base = bytes.baseAddress else { return }
         var i = 0
-        while i < count {
+        while i < count, sink.wantsMore {
             let byte = bytes[i]
             // ASCII letters and digits: the common case.
             if byte < 0x80, Self.isASCIIWordByte(byte) {
@@ -246,6 +263,28 @@ struct WordLexer {
             i = next
         }
         flush(count, &sink)
+    }
+}
+
+/// The sink of `Words.ids`: every word's id.
+private struct WordIDList: WordSink {
+    let limit: Int
+    var ids: [WordID] = []
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    var wantsMore: Bool { ids.count < limit }
+
+    @inline(__always)
+    mutating func word(_ id: WordID, start: Int, end: Int, capitalized: Bool, normalized: UnsafeBufferPointer<UInt8>?) {
+        ids.append(id)
+    }
+
+    @inline(__always)
+    mutating func punctuation(_ id: WordID, text: StaticString, start: Int, end: Int) {
+        ids.append(id)
     }
 }
 
