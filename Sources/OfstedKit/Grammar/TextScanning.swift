@@ -88,6 +88,33 @@ extension StringProtocol {
         return self[start..<utf8.index(start, offsetBy: range.count)]
     }
 
+    /// The text with each run of spaces and tabs made one space and none left at either end,
+    /// as a loop over its characters makes it, worked on the bytes; nil when a space or tab is
+    /// not a character of its own (a combining mark after it), for the loop over characters.
+    func collapsingSpaceRuns() -> String? {
+        utf8.withContiguousBytes { bytes -> String? in
+            for i in 0..<bytes.count where (bytes[i] == 0x20 || bytes[i] == 0x09) && !isSpaceCharacter(at: i, bytes) { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                var n = 0
+                var pendingSpace = false
+                for byte in bytes {
+                    if byte == 0x20 || byte == 0x09 {
+                        pendingSpace = n > 0
+                        continue
+                    }
+                    if pendingSpace {
+                        out[n] = 0x20
+                        n += 1
+                        pendingSpace = false
+                    }
+                    out[n] = byte
+                    n += 1
+                }
+                return n
+            }
+        }
+    }
+
     /// Whether the space byte at `i` is a space character: it is unless a non-ASCII neighbour
     /// joins it to another character (a combining mark after it, a prepended mark before it).
     /// Inlined: the ASCII answer is a couple of comparisons, and counting calls it at every space.

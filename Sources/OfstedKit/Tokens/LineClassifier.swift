@@ -544,7 +544,8 @@ struct LineClassifier: Sendable {
             }
             s = out
         }
-        // Collapse whitespace.
+        // Collapse whitespace: on the bytes when every space and tab is a character of its own.
+        if let collapsed = s.collapsingSpaceRuns() { return (collapsed, markup) }
         var collapsed = ""
         collapsed.reserveCapacity(s.utf8.count)
         var pendingSpace = false
