@@ -115,8 +115,61 @@ extension StringProtocol {
         }
     }
 
-    /// Whether the space byte at `i` is a space character: it is unless a non-ASCII neighbour
-    /// joins it to another character (a combining mark after it, a prepended mark before it).
+    /// `split(separator: "\t", omittingEmptySubsequences: false)`, worked on the bytes; nil when
+    /// a tab is not a character of its own (a combining mark after it), for that split to do.
+    func splitAtTabs() -> [SubSequence]? {
+        let cuts: [Range<Int>]? = utf8.withContiguousBytes { bytes in
+            var cuts: [Range<Int>] = []
+            var start = 0
+            for i in 0..<bytes.count where bytes[i] == 0x09 {
+                guard isSpaceCharacter(at: i, bytes) else { return nil }
+                cuts.append(start..<i)
+                start = i + 1
+            }
+            cuts.append(start..<bytes.count)
+            return cuts
+        }
+        guard let cuts else { return nil }
+        return cuts.map { cut in
+            let lower = utf8.index(startIndex, offsetBy: cut.lowerBound)
+            return self[lower..<utf8.index(lower, offsetBy: cut.count)]
+        }
+    }
+
+    /// The pieces between runs of at least `run` space characters, worked on the bytes; nil when
+    /// a space is not a character of its own (a combining mark after it), for a loop over
+    /// characters to decide.
+    func splitAtSpaceRuns(of run: Int) -> [SubSequence]? {
+        let cuts: [Range<Int>]? = utf8.withContiguousBytes { bytes in
+            for i in 0..<bytes.count where bytes[i] == 0x20 && !isSpaceCharacter(at: i, bytes) { return nil }
+            var cuts: [Range<Int>] = []
+            var start = 0
+            var index = 0
+            while index < bytes.count {
+                guard bytes[index] == 0x20 else {
+                    index += 1
+                    continue
+                }
+                var runEnd = index
+                while runEnd < bytes.count, bytes[runEnd] == 0x20 { runEnd += 1 }
+                if runEnd - index >= run {
+                    cuts.append(start..<index)
+                    start = runEnd
+                }
+                index = runEnd
+            }
+            cuts.append(start..<bytes.count)
+            return cuts
+        }
+        guard let cuts else { return nil }
+        return cuts.map { cut in
+            let lower = utf8.index(startIndex, offsetBy: cut.lowerBound)
+            return self[lower..<utf8.index(lower, offsetBy: cut.count)]
+        }
+    }
+
+    /// Whether the space (or tab) byte at `i` is a character of its own: it is unless a non-ASCII
+    /// neighbour joins it to another character (a combining mark after it, a prepended mark before it).
     /// Inlined: the ASCII answer is a couple of comparisons, and counting calls it at every space.
     @inline(__always)
     private func isSpaceCharacter(at i: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

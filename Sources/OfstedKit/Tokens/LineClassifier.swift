@@ -304,7 +304,7 @@ struct LineClassifier: Sendable {
             return (tab, angle, bar, spaceRun)
         }
         if tab {  // a tab is always a character of its own
-            return line.split(separator: "\t", omittingEmptySubsequences: false)
+            return line.splitAtTabs() ?? line.split(separator: "\t", omittingEmptySubsequences: false)
         }
         if angle, let cells = htmlCells(line) { return cells.isEmpty ? nil : cells }
         guard bar || spaceRun else { return nil }
@@ -314,6 +314,7 @@ struct LineClassifier: Sendable {
         }
         // Layout columns: an internal run of at least three spaces.
         if spaceRun, trimmed.containsASCII("   ") {
+            if let cells = trimmed.splitAtSpaceRuns(of: 3) { return cells.count >= 2 ? cells : nil }
             var cells: [Substring] = []
             var start = trimmed.startIndex
             var index = trimmed.startIndex
