@@ -449,16 +449,20 @@ private struct ProseFacts {
 
     /// The dates of the first sentence that speaks of the inspection: a range after one of the
     /// leads ("between 24 January and 4 February 2011") before any other date in it.
+    ///
+    /// A sentence's classes are read from its bytes and its leads found by word id; it is cut
+    /// into words with their texts only when it has a lead.
     func inspectionDates() -> Dates.Found? {
-        guard let definition = grammar.facts["inspection-dates"] else { return nil }
+        guard grammar.facts["inspection-dates"] != nil, let leadIDs = grammar.tables.factLeadIDs["inspection-dates"],
+              let nearIDs = grammar.tables.factNearIDs["inspection-dates"] else { return nil }
         var fallback: Dates.Found?
         for sentence in sentences {
-            let words = Words(String(sentence))
-            guard grammar.prefilters.masks(of: words).has(WordClass.inspectionNear) else { continue }
-            let texts = words.words.map(\.text)
-            guard definition.near.contains(where: texts.contains) else { continue }
-            let leads = texts.indices.filter { i in definition.leads.contains { texts[i...].starts(with: $0) } }
+            guard grammar.prefilters.masks(of: sentence).has(WordClass.inspectionNear) else { continue }
+            let ids = Words.ids(sentence)
+            guard nearIDs.contains(where: ids.contains) else { continue }
+            let leads = ids.indices.filter { i in leadIDs.contains { ids[i...].starts(with: $0) } }
             guard !leads.isEmpty else { continue }
+            let words = Words(String(sentence))
             for lead in leads {
                 if let found = Dates.firstRange(in: words, from: lead, limit: 12), found.start != nil { return found }
             }
@@ -476,14 +480,16 @@ private struct ProseFacts {
     }
 
     func published() -> String? {
-        guard let definition = grammar.facts["published"] else { return nil }
+        guard grammar.facts["published"] != nil, let leadIDs = grammar.tables.factLeadIDs["published"] else { return nil }
         for sentence in sentences {
-            let words = Words(String(sentence))
-            guard grammar.prefilters.masks(of: words).has(WordClass.publicationLead) else { continue }
-            let texts = words.words.map(\.text)
-            for lead in definition.leads {
-                for i in texts.indices where texts[i...].starts(with: lead) {
-                    if let found = Dates.firstDate(in: words, from: i + lead.count, limit: 4) { return found.start }
+            guard grammar.prefilters.masks(of: sentence).has(WordClass.publicationLead) else { continue }
+            let ids = Words.ids(sentence)
+            var words: Words?
+            for lead in leadIDs {
+                for i in ids.indices where ids[i...].starts(with: lead) {
+                    let cut = words ?? Words(String(sentence))
+                    words = cut
+                    if let found = Dates.firstDate(in: cut, from: i + lead.count, limit: 4) { return found.start }
                 }
             }
         }

@@ -50,8 +50,10 @@ struct GrammarTables: Sendable {
     var factLabelNeedles = ASCIINeedles([])
     /// Every fact label as word ids, for finding where a label's value ends.
     var factLabels: [[WordID]] = []
-    /// Each fact's labels as word ids, in the grammar's order.
+    /// Each fact's labels, leads and near words as word ids, in the grammar's order.
     var factLabelIDs: [String: [[WordID]]] = [:]
+    var factLeadIDs: [String: [[WordID]]] = [:]
+    var factNearIDs: [String: [WordID]] = [:]
     /// Positions of services and areas in the grammar, and of (service, area) in each framework's
     /// `judges:` lines: the order judgements are written in.
     var serviceOrder: [String: Int] = [:]
@@ -112,6 +114,8 @@ struct GrammarTables: Sendable {
         factLabelNeedles = ASCIINeedles(factLabelWords)
         factLabels = grammar.facts.values.flatMap(\.labels).map { $0.map(WordHash.id) }
         factLabelIDs = grammar.facts.mapValues { $0.labels.map { $0.map(WordHash.id) } }
+        factLeadIDs = grammar.facts.mapValues { $0.leads.map { $0.map(WordHash.id) } }
+        factNearIDs = grammar.facts.mapValues { $0.near.map(WordHash.id) }
         serviceOrder = Dictionary(grammar.services.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         areaOrder = Dictionary(grammar.areas.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         for framework in grammar.frameworks where judgedOrder[framework.id] == nil {

@@ -38,8 +38,8 @@ struct Words: Sendable {
 
     /// The ids of the words `Words(source)` would give (the first `limit` of them), without
     /// making their texts: for deciding whether a text is worth cutting into words.
-    static func ids(_ source: String, limit: Int = .max) -> [WordID] {
-        source.withUTF8Bytes { bytes in
+    static func ids(_ source: some StringProtocol, limit: Int = .max) -> [WordID] {
+        source.utf8.withContiguousBytes { bytes in
             var sink = WordIDList(limit: limit)
             var lexer = WordLexer(bytes: bytes)
             lexer.run(&sink)
