@@ -97,9 +97,19 @@ struct TokenStream: Sendable {
     mutating func describe(_ token: inout Token, prefilters: Prefilters, layout: ClassLayout) {
         let range = token.text
         let start = Int32(ids.count)
-        let fast: (TextShape, LineWords)? = store.withUnsafeBufferPointer { all in
-            Self.describeASCII(UnsafeBufferPointer(rebasing: all[range.range]), readable: all.count - range.range.lowerBound,
-                               classes: layout, ids: &ids)
+        // The fast pass writes the ids into memory held here, at most one a byte, and they are
+        // added in one go when it succeeds (an append a word cost more than reading the word).
+        let capacity = max(Int(range.count), 1)
+        let fast: (TextShape, LineWords)? = withUnsafeTemporaryAllocation(of: WordID.self, capacity: capacity) { stagedIDs in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { stagedKinds in
+                var staged = StagedWordRecords(ids: stagedIDs, kinds: stagedKinds)
+                let fast = store.withUnsafeBufferPointer { all in
+                    Self.describeASCII(UnsafeBufferPointer(rebasing: all[range.range]), readable: all.count - range.range.lowerBound,
+                                       classes: layout, ids: &staged)
+                }
+                if fast != nil { ids.append(staged) }
+                return fast
+            }
         }
         if let (shape, words) = fast {
             token.shape = shape
@@ -107,8 +117,6 @@ struct TokenStream: Sendable {
             token.words.ids = start..<Int32(ids.count)
             return
         }
-        // (The fast pass may have added some ids before it gave up.)
-        ids.removeSubrange(from: Int(start))
         let (shape, words) = store.withUnsafeBufferPointer { all in
             Self.describeGeneric(UnsafeBufferPointer(rebasing: all[range.range]), prefilters: prefilters, ids: &ids)
         }
@@ -155,6 +163,38 @@ struct NoWordRecords: WordRecorder {
     @inline(__always) mutating func append(_ id: WordID, _ kind: UInt8) {}
 }
 
+/// A recorder that writes one text's words into memory its caller holds, room for one a byte
+/// (a word, or a punctuation word, takes at least a byte).
+struct StagedWordRecords: WordRecorder {
+    private let ids: UnsafeMutableBufferPointer<WordID>
+    private let kinds: UnsafeMutableBufferPointer<UInt8>
+    private(set) var count = 0
+
+    init() {
+        ids = UnsafeMutableBufferPointer(start: nil, count: 0)
+        kinds = UnsafeMutableBufferPointer(start: nil, count: 0)
+    }
+
+    init(ids: UnsafeMutableBufferPointer<WordID>, kinds: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(kinds.count >= ids.count)
+        self.ids = ids
+        self.kinds = kinds
+    }
+
+    @inline(__always)
+    mutating func append(_ id: WordID, _ kind: UInt8) {
+        precondition(count < ids.count, "more words than bytes")
+        ids.baseAddress.unsafelyUnwrapped[count] = id
+        kinds.baseAddress.unsafelyUnwrapped[count] = kind
+        count += 1
+    }
+
+    /// The words written.
+    var written: (ids: UnsafeBufferPointer<WordID>, kinds: UnsafeBufferPointer<UInt8>) {
+        (UnsafeBufferPointer(rebasing: ids[..<count]), UnsafeBufferPointer(rebasing: kinds[..<count]))
+    }
+}
+
 /// The words of lines, end to end: each word's id, and what kind of word it is.
 struct WordRecords: WordRecorder, Sendable {
     /// A punctuation word (`,` `;` `:` `(` `)` `/` `-`), which phrase search passes over.
@@ -175,9 +215,11 @@ struct WordRecords: WordRecorder, Sendable {
         kinds.append(kind)
     }
 
-    mutating func removeSubrange(from start: Int) {
-        ids.removeSubrange(start...)
-        kinds.removeSubrange(start...)
+    /// Adds the words `staged` holds.
+    mutating func append(_ staged: StagedWordRecords) {
+        let (stagedIDs, stagedKinds) = staged.written
+        ids.append(contentsOf: stagedIDs)
+        kinds.append(contentsOf: stagedKinds)
     }
 
     mutating func reserveCapacity(_ count: Int) {
