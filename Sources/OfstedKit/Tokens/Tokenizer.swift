@@ -459,7 +459,9 @@ struct Tokenizer: Sendable {
         // Read by scalar when each is a character of its own (ASCII from its byte), else by
         // character.
         let byScalar: [FurnitureKey]? = token.kind == .tableRow ? nil : stream.withBytes(token.text) { bytes in
-            guard !bytes.contains(0x0D), bytes.allSatisfy({ $0 < 0x80 }) || StandaloneScalars.count(bytes, upTo: Int.max) != nil else { return nil }
+            guard !bytes.contains(0x0D) else { return nil }
+            if bytes.allSatisfy({ $0 < 0x80 }) { return asciiKeys(bytes) }
+            guard StandaloneScalars.count(bytes, upTo: Int.max) != nil else { return nil }
             var letters: [UInt8] = []
             var both: [UInt8] = []
             letters.reserveCapacity(bytes.count)
@@ -514,6 +516,30 @@ struct Tokenizer: Sendable {
             }
         }
         return keys(letters, both, letterCount: letterCount, bothCount: bothCount)
+    }
+
+    /// `furnitureKeys` of an ASCII text: its letters and digits written into memory held for
+    /// the text, not appended to arrays byte by byte.
+    private static func asciiKeys(_ bytes: UnsafeBufferPointer<UInt8>) -> [FurnitureKey] {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1) * 2) { buffer in
+            let letters = buffer.baseAddress.unsafelyUnwrapped, both = letters + max(bytes.count, 1)
+            var letterCount = 0, bothCount = 0
+            for byte in bytes {
+                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) {
+                    letters[letterCount] = byte | 0x20
+                    both[bothCount] = byte | 0x20
+                    letterCount += 1
+                    bothCount += 1
+                } else if byte >= 0x30 && byte <= 0x39 {
+                    both[bothCount] = byte
+                    bothCount += 1
+                }
+            }
+            let lettersKey = FurnitureKey(hash: WordHash.id(UnsafeBufferPointer(start: letters, count: letterCount)), isLong: letterCount > 7)
+            // (The letters are the digits' sequence less its digits: the same when there are none.)
+            guard bothCount != letterCount else { return [lettersKey] }
+            return [lettersKey, FurnitureKey(hash: WordHash.id(UnsafeBufferPointer(start: both, count: bothCount)), isLong: bothCount > 7)]
+        }
     }
 
     private static func keys(_ letters: [UInt8], _ both: [UInt8], letterCount: Int, bothCount: Int) -> [FurnitureKey] {
