@@ -121,9 +121,10 @@ final class Prefilters: Sendable {
 
     /// What the passes ask of the words of `text`, read from its bytes as a token's are.
     func lineWords(of text: some StringProtocol) -> LineWords {
-        var ids = NoWordRecords()
-        return text.utf8.withContiguousBytes { bytes in
+        text.utf8.withContiguousBytes { bytes in
             withClassLayout { keys, values, mask in
+                // (A recorder local to the closure: one captured from outside costs an access check.)
+                var ids = NoWordRecords()
                 let layout = ClassLayout(keys: keys, values: values, mask: mask, always: always, capitalizedOnly: capitalizedOnly,
                                          gradeStart: judgementPatterns.gradeStart)
                 if let (_, words) = TokenStream.describeASCII(bytes, readable: bytes.count, classes: layout, ids: &ids) { return words }

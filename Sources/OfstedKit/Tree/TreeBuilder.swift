@@ -102,34 +102,38 @@ private struct GrowingText {
         guard length > 0 else { return "" }
         return stream.store.withUnsafeBufferPointer { store in
             String(unsafeUninitializedCapacity: length) { out in
+                // (Plain loops, not functions nested over the counters: those cost an access
+                // check at every use.)
                 var n = 0
                 var madeIndex = 0
-                func put(_ bytes: UnsafeBufferPointer<UInt8>) {
-                    if n > 0 {
-                        out[n] = 0x20
-                        n += 1
-                    }
-                    // (Copied as a block: the bytes are whole texts, so valid where they were.)
-                    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-                    precondition(n + bytes.count <= out.count)
-                    (out.baseAddress! + n).initialize(from: base, count: bytes.count)
-                    n += bytes.count
-                }
-                func putMade(upTo position: Int) {
+                for position in 0...parts.count {
                     while madeIndex < made.count, made[madeIndex].0 <= position {
                         var text = made[madeIndex].1
-                        text.withUTF8 { put($0) }
+                        let at = n
+                        n = text.withUTF8 { Self.put($0, into: out, at: at) }
                         madeIndex += 1
                     }
+                    if position < parts.count { n = Self.put(UnsafeBufferPointer(rebasing: store[parts[position].range]), into: out, at: n) }
                 }
-                for (position, part) in parts.enumerated() {
-                    putMade(upTo: position)
-                    put(UnsafeBufferPointer(rebasing: store[part.range]))
-                }
-                putMade(upTo: parts.count)
                 return n
             }
         }
+    }
+
+    /// Writes a space (unless at the start) and `bytes` into `out` at `start`; returns where
+    /// the writing ended. The bytes are copied as a block: they are whole texts, so valid where
+    /// they were.
+    @inline(__always)
+    private static func put(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) -> Int {
+        var n = start
+        if n > 0 {
+            out[n] = 0x20
+            n += 1
+        }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return n }
+        precondition(n + bytes.count <= out.count)
+        (out.baseAddress.unsafelyUnwrapped + n).initialize(from: base, count: bytes.count)
+        return n + bytes.count
     }
 }
 
