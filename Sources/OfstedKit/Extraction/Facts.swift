@@ -310,11 +310,12 @@ private struct LabelledFacts {
         var found: [(Words, Range<Int>, [Words])] = []
         var contentIndex = 0
         let longest = labelIDs.reduce(0) { max($0, $1.count) }
+        let firstWordBits = grammar.tables.factFirstWordBits[fact] ?? nil
         for index in tokens.indices.prefix(Self.searchLines * 2) where tokens[index].kind != .blank {
             contentIndex += 1
             if contentIndex > Self.searchLines { break }
             let line = source.lines[tokens[index].line - 1]
-            guard mayHoldLabel(index, definition) else { continue }
+            guard mayHoldLabel(index, firstWordBits) else { continue }
             let raw = source.string(line)
             guard definition.labels.contains(where: { raw.containsASCII($0.first ?? "", ignoringCase: true) }) else { continue }
             let coverLine = contentIndex <= Self.coverLines
@@ -353,13 +354,10 @@ private struct LabelledFacts {
     }
 
     /// Whether the line of token `index` may hold the first word of one of `definition`'s labels.
-    private func mayHoldLabel(_ index: Int, _ definition: FactDefinition) -> Bool {
-        guard index < lineMayHold.count else { return true }
-        let mayHold = lineMayHold[index]
-        let words = grammar.tables.factLabelWords
-        return definition.labels.contains { label in
-            words.firstIndex(of: label.first ?? "").map { $0 >= 64 || mayHold & (1 << UInt64($0)) != 0 } ?? true
-        }
+    /// (`firstWordBits` nil: a label's first word has no bit, and any line may hold it.)
+    private func mayHoldLabel(_ index: Int, _ firstWordBits: UInt64?) -> Bool {
+        guard index < lineMayHold.count, let firstWordBits else { return true }
+        return lineMayHold[index] & firstWordBits != 0
     }
 
     func dateRange(_ fact: String) -> Dates.Found? {

@@ -54,6 +54,9 @@ struct GrammarTables: Sendable {
     var factLabelIDs: [String: [[WordID]]] = [:]
     var factLeadIDs: [String: [[WordID]]] = [:]
     var factNearIDs: [String: [WordID]] = [:]
+    /// For each fact, the bits of `factLabelWords` its labels' first words have; nil when one
+    /// of them has no bit of its own (past 64 words), so that any line may hold it.
+    var factFirstWordBits: [String: UInt64?] = [:]
     /// Positions of services and areas in the grammar, and of (service, area) in each framework's
     /// `judges:` lines: the order judgements are written in.
     var serviceOrder: [String: Int] = [:]
@@ -116,6 +119,15 @@ struct GrammarTables: Sendable {
         factLabelIDs = grammar.facts.mapValues { $0.labels.map { $0.map(WordHash.id) } }
         factLeadIDs = grammar.facts.mapValues { $0.leads.map { $0.map(WordHash.id) } }
         factNearIDs = grammar.facts.mapValues { $0.near.map(WordHash.id) }
+        let firstWords = factLabelWords
+        factFirstWordBits = grammar.facts.mapValues { definition -> UInt64? in
+            var bits: UInt64 = 0
+            for label in definition.labels {
+                guard let index = firstWords.firstIndex(of: label.first ?? ""), index < 64 else { return nil }
+                bits |= 1 << UInt64(index)
+            }
+            return bits
+        }
         serviceOrder = Dictionary(grammar.services.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         areaOrder = Dictionary(grammar.areas.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         for framework in grammar.frameworks where judgedOrder[framework.id] == nil {
