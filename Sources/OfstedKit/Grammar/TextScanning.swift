@@ -129,11 +129,7 @@ extension StringProtocol {
             cuts.append(start..<bytes.count)
             return cuts
         }
-        guard let cuts else { return nil }
-        return cuts.map { cut in
-            let lower = utf8.index(startIndex, offsetBy: cut.lowerBound)
-            return self[lower..<utf8.index(lower, offsetBy: cut.count)]
-        }
+        return cuts.map(pieces)
     }
 
     /// The pieces between runs of at least `run` space characters, worked on the bytes; nil when
@@ -161,8 +157,12 @@ extension StringProtocol {
             cuts.append(start..<bytes.count)
             return cuts
         }
-        guard let cuts else { return nil }
-        return cuts.map { cut in
+        return cuts.map(pieces)
+    }
+
+    /// The pieces of the text at the byte ranges `cuts`, each a whole run of characters.
+    private func pieces(_ cuts: [Range<Int>]) -> [SubSequence] {
+        cuts.map { cut in
             let lower = utf8.index(startIndex, offsetBy: cut.lowerBound)
             return self[lower..<utf8.index(lower, offsetBy: cut.count)]
         }

@@ -30,37 +30,13 @@ enum WordHash {
     /// at a time, the last group zero-padded, and the length mixed in.
     @inline(__always)
     static func id(_ base: UnsafeRawPointer, count: Int, orMask: UInt64) -> WordID {
-        var h = UInt64(truncatingIfNeeded: count) &* multiplier
-        var offset = 0
-        var remaining = count
-        while remaining >= 8 {
-            let chunk = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) | orMask
-            h = (h ^ UInt64(littleEndian: chunk)) &* multiplier
-            h ^= h >> 29
-            offset += 8
-            remaining -= 8
-        }
-        if remaining > 0 {
-            var chunk: UInt64 = 0
-            for k in 0..<remaining {
-                chunk |= UInt64(base.load(fromByteOffset: offset + k, as: UInt8.self)) << UInt64(8 * k)
-            }
-            let lane: UInt64 = (1 << UInt64(8 * remaining)) &- 1
-            chunk |= orMask & lane
-            h = (h ^ chunk) &* multiplier
-            h ^= h >> 29
-        }
-        h ^= h >> 32
-        h = h &* 0xD6E8_FEB8_6659_FD93
-        h ^= h >> 32
-        // Never the id of no word.
-        return h == none ? 1 : h
+        id(base, count: count, orMask: orMask, readable: count)
     }
 }
 
 extension WordHash {
     /// `id(base, count:, orMask:)` when `readable` bytes from `base` may be read (at least
-    /// `count`): the last group is read as one 8-byte load when it can be.
+    /// `count`): the last group is read as one 8-byte load when it can be, else byte by byte.
     @inline(__always)
     static func id(_ base: UnsafeRawPointer, count: Int, orMask: UInt64, readable: Int) -> WordID {
         var h = UInt64(truncatingIfNeeded: count) &* multiplier

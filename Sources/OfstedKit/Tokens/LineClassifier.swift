@@ -569,21 +569,7 @@ struct LineClassifier: Sendable {
         guard mayEndWithFootnote(text) else { return text }
         // Decided on the bytes when what is asked of is ASCII (the digits always are): most
         // lines that end with a digit end with a number, not a footnote.
-        let decided: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            var end = bytes.count
-            while end > 0, bytes[end - 1] >= 0x30, bytes[end - 1] <= 0x39 { end -= 1 }
-            let digits = bytes.count - end
-            if digits < 1 || digits > 2 || end == 0 { return false }
-            func lower(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
-            let before = bytes[end - 1]
-            guard before < 0x80 else { return nil }
-            guard lower(before) || before == 0x3F || before == 0x3A || before == 0x29 || before == 0x2E else { return false }
-            if before == 0x2E, end >= 2 {
-                guard bytes[end - 2] < 0x80 else { return nil }
-                if !lower(bytes[end - 2]) { return false }
-            }
-            return nil
-        } ?? nil
+        let decided: Bool? = text.utf8.withContiguousStorageIfAvailable(Self.footnoteFromBytes) ?? nil
         if decided == false { return text }
         let scalars = Array(text.unicodeScalars)
         var end = scalars.count
@@ -596,6 +582,25 @@ struct LineClassifier: Sendable {
         if before == ".", end >= 2, !scalars[end - 2].properties.isLowercase { return text }
         markup.append("footnote")
         return String(String.UnicodeScalarView(scalars[0..<end]))
+    }
+
+    /// Whether the bytes end with a footnote number as `stripFootnote` takes one: false when they
+    /// certainly do not, true when they certainly do, nil when a scalar outside ASCII where it
+    /// matters leaves it to the characters.
+    static func footnoteFromBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] >= 0x30, bytes[end - 1] <= 0x39 { end -= 1 }
+        let digits = bytes.count - end
+        if digits < 1 || digits > 2 || end == 0 { return false }
+        func lower(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
+        let before = bytes[end - 1]
+        guard before < 0x80 else { return nil }
+        guard lower(before) || before == 0x3F || before == 0x3A || before == 0x29 || before == 0x2E else { return false }
+        if before == 0x2E, end >= 2 {
+            guard bytes[end - 2] < 0x80 else { return nil }
+            return lower(bytes[end - 2])
+        }
+        return true
     }
 
     /// Whether `text` ends with a digit, as a footnote number does.

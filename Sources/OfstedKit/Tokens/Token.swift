@@ -208,4 +208,22 @@ struct LineWords: Sendable {
     var masks = WordMasks()
     /// The positions of the line's words in the stream's `ids`.
     var ids: Range<Int32> = 0..<0
+
+    /// Counts a word of the line (`bytes[start..<end]`, `plain` when an ASCII run of letters and
+    /// digits taken as it is), keeping the first two; `firstPlainEnd` is where the first ended
+    /// when it was plain and started the line (-1 before, or otherwise).
+    @inline(__always)
+    mutating func note(_ id: WordID, start: Int, plain: Bool, end: Int, firstPlainEnd: inout Int) {
+        switch count {
+        case 0:
+            first = id
+            if plain, start == 0 { firstPlainEnd = end }
+        case 1:
+            second = id
+            plainStart = plain && firstPlainEnd >= 0 && start == firstPlainEnd + 1
+        default:
+            break
+        }
+        count += 1
+    }
 }

@@ -288,17 +288,7 @@ private struct LineWordsSink<Recorder: WordRecorder>: WordSink {
 
     @inline(__always)
     private mutating func note(_ id: WordID, start: Int, plain: Bool, end: Int) {
-        switch words.count {
-        case 0:
-            words.first = id
-            if plain, start == 0 { firstPlainEnd = end }
-        case 1:
-            words.second = id
-            words.plainStart = plain && firstPlainEnd >= 0 && start == firstPlainEnd + 1
-        default:
-            break
-        }
-        words.count += 1
+        words.note(id, start: start, plain: plain, end: end, firstPlainEnd: &firstPlainEnd)
     }
 }
 
@@ -500,19 +490,6 @@ extension TokenStream {
         let kinds = byteKinds.utf8Start
         @inline(__always) func isWordByte(_ byte: UInt8) -> Bool { kinds[Int(byte)] & 1 != 0 }
         @inline(__always) func isDigit(_ byte: UInt8) -> Bool { kinds[Int(byte)] & 8 != 0 }
-        @inline(__always) func note(_ id: WordID, start: Int, plain: Bool, end: Int) {
-            switch words.count {
-            case 0:
-                words.first = id
-                if plain, start == 0 { firstPlainEnd = end }
-            case 1:
-                words.second = id
-                words.plainStart = plain && firstPlainEnd >= 0 && start == firstPlainEnd + 1
-            default:
-                break
-            }
-            words.count += 1
-        }
         /// The punctuation a non-ASCII scalar at `index` is: 1 an apostrophe, 2 a hyphen, 3 a
         /// dash, 4 another mark that separates words; 0 when this pass cannot read it.
         @inline(__always) func kind(at index: Int) -> (kind: Int, length: Int) {
@@ -620,7 +597,7 @@ extension TokenStream {
                         k += 1
                     }
                 }
-                note(id, start: start, plain: plain, end: end)
+                words.note(id, start: start, plain: plain, end: end, firstPlainEnd: &firstPlainEnd)
                 let digits = !curly && WordRecords.isDigits(UnsafeBufferPointer(rebasing: bytes[start..<end]))
                 ids.append(id, digits ? WordRecords.digits : 0)
                 add(classes.masks(of: id, capitalized: byte >= 0x41 && byte <= 0x5A))
@@ -670,7 +647,7 @@ extension TokenStream {
                 }
             }
             if punctuation != WordHash.none {
-                note(punctuation, start: i, plain: false, end: i + length)
+                words.note(punctuation, start: i, plain: false, end: i + length, firstPlainEnd: &firstPlainEnd)
                 add(classes.masks(of: punctuation, capitalized: false))
                 if !Tokenizer.isClosingPunctuation(punctuation) {
                     words.last = punctuation

@@ -197,21 +197,7 @@ struct Tokenizer: Sendable {
     /// bytes when those are ASCII).
     static func mayHaveFootnote(_ stream: TokenStream, _ text: TextRange) -> Bool {
         guard mayEndWithDigit(stream, text) else { return false }
-        return stream.withBytes(text) { bytes in
-            var end = bytes.count
-            while end > 0, bytes[end - 1] >= 0x30, bytes[end - 1] <= 0x39 { end -= 1 }
-            let digits = bytes.count - end
-            if digits < 1 || digits > 2 || end == 0 { return false }
-            func lower(_ byte: UInt8) -> Bool { byte >= 0x61 && byte <= 0x7A }
-            let before = bytes[end - 1]
-            guard before < 0x80 else { return true }
-            guard lower(before) || before == 0x3F || before == 0x3A || before == 0x29 || before == 0x2E else { return false }
-            if before == 0x2E, end >= 2 {
-                guard bytes[end - 2] < 0x80 else { return true }
-                return lower(bytes[end - 2])
-            }
-            return true
-        }
+        return stream.withBytes(text) { LineClassifier.footnoteFromBytes($0) ?? true }
     }
 
     // MARK: Grades
@@ -486,15 +472,7 @@ struct Tokenizer: Sendable {
                 let (scalar, length) = Words.decode(bytes, at: i)
                 i += length
                 for character in String(scalar.properties.lowercaseMapping) {
-                    if character.isLetter {
-                        letters.append(contentsOf: character.utf8)
-                        both.append(contentsOf: character.utf8)
-                        letterCount += 1
-                        bothCount += 1
-                    } else if character.isNumber {
-                        both.append(contentsOf: character.utf8)
-                        bothCount += 1
-                    }
+                    Self.addKeyCharacter(character, &letters, &both, &letterCount, &bothCount)
                 }
             }
             return keys(letters, both, letterCount: letterCount, bothCount: bothCount)
@@ -504,18 +482,22 @@ struct Tokenizer: Sendable {
         var both: [UInt8] = []
         var letterCount = 0, bothCount = 0
         let lowered = Self.lowercased(stream.searchableText(index))
-        for character in lowered {
-            if character.isLetter {
-                letters.append(contentsOf: character.utf8)
-                both.append(contentsOf: character.utf8)
-                letterCount += 1
-                bothCount += 1
-            } else if character.isNumber {
-                both.append(contentsOf: character.utf8)
-                bothCount += 1
-            }
-        }
+        for character in lowered { Self.addKeyCharacter(character, &letters, &both, &letterCount, &bothCount) }
         return keys(letters, both, letterCount: letterCount, bothCount: bothCount)
+    }
+
+    /// Adds a letter to both keys, a digit to the key of letters and digits, nothing else.
+    private static func addKeyCharacter(_ character: Character, _ letters: inout [UInt8], _ both: inout [UInt8],
+                                        _ letterCount: inout Int, _ bothCount: inout Int) {
+        if character.isLetter {
+            letters.append(contentsOf: character.utf8)
+            both.append(contentsOf: character.utf8)
+            letterCount += 1
+            bothCount += 1
+        } else if character.isNumber {
+            both.append(contentsOf: character.utf8)
+            bothCount += 1
+        }
     }
 
     /// `furnitureKeys` of an ASCII text: its letters and digits written into memory held for
