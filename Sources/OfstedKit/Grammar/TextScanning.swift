@@ -88,10 +88,12 @@ extension StringProtocol {
         return self[start..<utf8.index(start, offsetBy: range.count)]
     }
 
-    /// The text with each run of spaces and tabs made one space and none left at either end,
-    /// as a loop over its characters makes it, worked on the bytes; nil when a space or tab is
-    /// not a character of its own (a combining mark after it), for the loop over characters.
-    func collapsingSpaceRuns() -> String? {
+    /// The text with each run of spaces and tabs made one space and none left at either end.
+    func collapsingSpaceRuns() -> String { collapsingSpaceRunsOnBytes() ?? collapsingSpaceRunsByCharacter() }
+
+    /// `collapsingSpaceRuns()` worked on the bytes; nil when a space or tab is not a character of
+    /// its own (a combining mark after it), for `collapsingSpaceRunsByCharacter`.
+    func collapsingSpaceRunsOnBytes() -> String? {
         utf8.withContiguousBytes { bytes -> String? in
             for i in 0..<bytes.count where (bytes[i] == 0x20 || bytes[i] == 0x09) && !isSpaceCharacter(at: i, bytes) { return nil }
             return String(unsafeUninitializedCapacity: bytes.count) { out in
@@ -115,9 +117,33 @@ extension StringProtocol {
         }
     }
 
-    /// `split(separator: "\t", omittingEmptySubsequences: false)`, worked on the bytes; nil when
-    /// a tab is not a character of its own (a combining mark after it), for that split to do.
-    func splitAtTabs() -> [SubSequence]? {
+    /// `collapsingSpaceRuns()` over characters, for any text.
+    func collapsingSpaceRunsByCharacter() -> String {
+        var collapsed = ""
+        collapsed.reserveCapacity(utf8.count)
+        var pendingSpace = false
+        for character in self {
+            if character == " " || character == "\t" {
+                pendingSpace = !collapsed.isEmpty
+                continue
+            }
+            if pendingSpace {
+                collapsed.append(" ")
+                pendingSpace = false
+            }
+            collapsed.append(character)
+        }
+        return collapsed
+    }
+
+    /// `split(separator: "\t", omittingEmptySubsequences: false)`, on the bytes where it can be.
+    func splitAtTabs() -> [SubSequence] {
+        splitAtTabsOnBytes() ?? split(separator: "\t", omittingEmptySubsequences: false)
+    }
+
+    /// `splitAtTabs()` worked on the bytes; nil when a tab is not a character of its own (never
+    /// so far: a tab is a control, which no mark joins), for the split over characters.
+    func splitAtTabsOnBytes() -> [SubSequence]? {
         let cuts: [Range<Int>]? = utf8.withContiguousBytes { bytes in
             var cuts: [Range<Int>] = []
             var start = 0
@@ -132,10 +158,14 @@ extension StringProtocol {
         return cuts.map(pieces)
     }
 
-    /// The pieces between runs of at least `run` space characters, worked on the bytes; nil when
-    /// a space is not a character of its own (a combining mark after it), for a loop over
-    /// characters to decide.
-    func splitAtSpaceRuns(of run: Int) -> [SubSequence]? {
+    /// The pieces between runs of at least `run` space characters.
+    func splitAtSpaceRuns(of run: Int) -> [SubSequence] {
+        splitAtSpaceRunsOnBytes(of: run) ?? splitAtSpaceRunsByCharacter(of: run)
+    }
+
+    /// `splitAtSpaceRuns(of:)` worked on the bytes; nil when a space is not a character of its
+    /// own (a combining mark after it), for `splitAtSpaceRunsByCharacter`.
+    func splitAtSpaceRunsOnBytes(of run: Int) -> [SubSequence]? {
         let cuts: [Range<Int>]? = utf8.withContiguousBytes { bytes in
             for i in 0..<bytes.count where bytes[i] == 0x20 && !isSpaceCharacter(at: i, bytes) { return nil }
             var cuts: [Range<Int>] = []
@@ -158,6 +188,28 @@ extension StringProtocol {
             return cuts
         }
         return cuts.map(pieces)
+    }
+
+    /// `splitAtSpaceRuns(of:)` over characters, for any text.
+    func splitAtSpaceRunsByCharacter(of run: Int) -> [SubSequence] {
+        var cells: [SubSequence] = []
+        var start = startIndex
+        var index = startIndex
+        while index < endIndex {
+            if self[index] == " " {
+                var runEnd = index
+                while runEnd < endIndex, self[runEnd] == " " { runEnd = self.index(after: runEnd) }
+                if distance(from: index, to: runEnd) >= run {
+                    cells.append(self[start..<index])
+                    start = runEnd
+                }
+                index = runEnd
+            } else {
+                index = self.index(after: index)
+            }
+        }
+        cells.append(self[start...])
+        return cells
     }
 
     /// The pieces of the text at the byte ranges `cuts`, each a whole run of characters.

@@ -304,7 +304,7 @@ struct LineClassifier: Sendable {
             return (tab, angle, bar, spaceRun)
         }
         if tab {  // a tab is always a character of its own
-            return line.splitAtTabs() ?? line.split(separator: "\t", omittingEmptySubsequences: false)
+            return line.splitAtTabs()
         }
         if angle, let cells = htmlCells(line) { return cells.isEmpty ? nil : cells }
         guard bar || spaceRun else { return nil }
@@ -314,24 +314,7 @@ struct LineClassifier: Sendable {
         }
         // Layout columns: an internal run of at least three spaces.
         if spaceRun, trimmed.containsASCII("   ") {
-            if let cells = trimmed.splitAtSpaceRuns(of: 3) { return cells.count >= 2 ? cells : nil }
-            var cells: [Substring] = []
-            var start = trimmed.startIndex
-            var index = trimmed.startIndex
-            while index < trimmed.endIndex {
-                if trimmed[index] == " " {
-                    var runEnd = index
-                    while runEnd < trimmed.endIndex, trimmed[runEnd] == " " { runEnd = trimmed.index(after: runEnd) }
-                    if trimmed.distance(from: index, to: runEnd) >= 3 {
-                        cells.append(trimmed[start..<index])
-                        start = runEnd
-                    }
-                    index = runEnd
-                } else {
-                    index = trimmed.index(after: index)
-                }
-            }
-            cells.append(trimmed[start...])
+            let cells = trimmed.splitAtSpaceRuns(of: 3)
             return cells.count >= 2 ? cells : nil
         }
         return nil
@@ -545,23 +528,7 @@ struct LineClassifier: Sendable {
             }
             s = out
         }
-        // Collapse whitespace: on the bytes when every space and tab is a character of its own.
-        if let collapsed = s.collapsingSpaceRuns() { return (collapsed, markup) }
-        var collapsed = ""
-        collapsed.reserveCapacity(s.utf8.count)
-        var pendingSpace = false
-        for character in s {
-            if character == " " || character == "\t" {
-                pendingSpace = !collapsed.isEmpty
-                continue
-            }
-            if pendingSpace {
-                collapsed.append(" ")
-                pendingSpace = false
-            }
-            collapsed.append(character)
-        }
-        return (collapsed, markup)
+        return (s.collapsingSpaceRuns(), markup)
     }
 
     /// A footnote number glued to a heading ("board1", "improve?1") is removed.
