@@ -130,6 +130,13 @@ struct SourceText: Sendable {
         return (word &- ones &* UInt64(limit)) & ~word & (ones &* 0x80) != 0
     }
 
+    /// Whether one of the eight bytes of `word` is `byte`: exactly there, `word ^ byte…byte` has
+    /// a byte below 1.
+    @inline(__always)
+    static func hasByte(_ byte: UInt8, _ word: UInt64) -> Bool {
+        hasByte(lessThan: 1, word ^ (0x0101_0101_0101_0101 &* UInt64(byte)))
+    }
+
     // MARK: Encodings
 
     /// Whether `bytes` (from `start`) are well-formed UTF-8.

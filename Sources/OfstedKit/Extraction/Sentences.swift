@@ -27,7 +27,7 @@ enum Sentences {
         var scanned = 0
         while scanned + 8 <= count {
             let word = raw.loadUnaligned(fromByteOffset: scanned, as: UInt64.self)
-            if word & 0x8080_8080_8080_8080 != 0 || hasByte(0x0D, word) {
+            if word & 0x8080_8080_8080_8080 != 0 || SourceText.hasByte(0x0D, word) {
                 ascii = false
                 break
             }
@@ -47,7 +47,7 @@ enum Sentences {
             // Most of a paragraph is no mark: eight bytes without one are passed at once.
             if position + 8 <= count {
                 let word = raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                if !hasByte(0x2E, word) && !hasByte(0x3F, word) && !hasByte(0x21, word) {
+                if !SourceText.hasByte(0x2E, word) && !SourceText.hasByte(0x3F, word) && !SourceText.hasByte(0x21, word) {
                     position += 8
                     continue
                 }
@@ -77,17 +77,6 @@ enum Sentences {
         }
         if start < count { cuts.append(start..<count) }
         return cuts
-    }
-
-    /// Whether one of the eight bytes of `word` is `byte`: a byte of `word ^ byte…byte` is
-    /// zero exactly there, and only a zero byte borrows into its own top bit when one is
-    /// subtracted from each (a borrow passed on from a zero byte below may mark another, but
-    /// only when there is a zero byte).
-    @inline(__always)
-    private static func hasByte(_ byte: UInt8, _ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let x = word ^ (ones &* UInt64(byte))
-        return (x &- ones) & ~x & (ones &* 0x80) != 0
     }
 
     /// Whether the scalar at `index` can start a sentence: a capital, a digit, an opening quote
