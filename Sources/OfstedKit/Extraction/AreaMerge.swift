@@ -58,14 +58,8 @@ struct AreaMerger {
         var grams: [Gram] = []
         var order: [Int] = []
         for candidate in candidates {
-            // `AreaExtractor.normalizedWords`, with each word's id.
-            let words = Words(candidate.text).words.filter { $0.text.unicodeScalars.first?.isWordCharacter == true }
-            var text = ""
-            text.reserveCapacity(candidate.text.utf8.count)
-            for (k, word) in words.enumerated() {
-                if k > 0 { text.append(" ") }
-                text.append(word.text)
-            }
+            let words = AreaExtractor.normalizedWordList(candidate.text)
+            let text = words.map(\.text).joined(separator: " ")
             let numbers = words.map { word in
                 if let number = wordNumbers[word.id] { return number }
                 wordNumbers[word.id] = wordNumbers.count

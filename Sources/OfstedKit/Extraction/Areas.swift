@@ -55,7 +55,12 @@ struct AreaExtractor: Sendable {
 
     /// The words of `normalized(text)`, which are its pieces between spaces.
     static func normalizedWords(_ text: String) -> [String] {
-        Words.normalize(text).filter { $0.unicodeScalars.first?.isWordCharacter == true }
+        normalizedWordList(text).map(\.text)
+    }
+
+    /// `normalizedWords(text)` as `Word`s, with their ids.
+    static func normalizedWordList(_ text: String) -> [Word] {
+        Words(text).words.filter { $0.text.unicodeScalars.first?.isWordCharacter == true }
     }
 
     // MARK: Themes
