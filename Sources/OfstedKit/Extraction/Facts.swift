@@ -306,26 +306,25 @@ private struct LabelledFacts {
 
     /// For each line carrying `fact`'s label: its words, the value's range, and the next lines' words.
     private func occurrences(_ fact: String) -> [(Words, Range<Int>, [Words])] {
-        guard let definition = grammar.facts[fact], let labelIDs = grammar.tables.factLabelIDs[fact] else { return [] }
+        guard let definition = grammar.facts[fact], let keys = grammar.tables.factKeys[fact] else { return [] }
         var found: [(Words, Range<Int>, [Words])] = []
         var contentIndex = 0
-        let longest = labelIDs.reduce(0) { max($0, $1.count) }
-        let firstWordBits = grammar.tables.factFirstWordBits[fact] ?? nil
+        let longest = keys.labels.reduce(0) { max($0, $1.count) }
         for index in tokens.indices.prefix(Self.searchLines * 2) where tokens[index].kind != .blank {
             contentIndex += 1
             if contentIndex > Self.searchLines { break }
             let line = source.lines[tokens[index].line - 1]
-            guard mayHoldLabel(index, firstWordBits) else { continue }
+            guard mayHoldLabel(index, keys.firstWordBits) else { continue }
             let raw = source.string(line)
             guard definition.labels.contains(where: { raw.containsASCII($0.first ?? "", ignoringCase: true) }) else { continue }
             let coverLine = contentIndex <= Self.coverLines
             // Away from the cover a label counts only at a line's start: its first words decide.
             if !coverLine {
                 let head = Words.ids(raw, limit: longest)
-                guard labelIDs.contains(where: { Self.holds(head, $0, at: 0) }) else { continue }
+                guard keys.labels.contains(where: { Self.holds(head, $0, at: 0) }) else { continue }
             }
             let ids = Words.ids(raw)
-            for (label, labelID) in zip(definition.labels, labelIDs) {
+            for (label, labelID) in zip(definition.labels, keys.labels) {
                 var range = valueRange(ids, label: labelID, coverLine: coverLine)
                 var lineWords: Words?
                 if range == nil, coverLine {
@@ -451,14 +450,13 @@ private struct ProseFacts {
     /// A sentence's classes are read from its bytes and its leads found by word id; it is cut
     /// into words with their texts only when it has a lead.
     func inspectionDates() -> Dates.Found? {
-        guard grammar.facts["inspection-dates"] != nil, let leadIDs = grammar.tables.factLeadIDs["inspection-dates"],
-              let nearIDs = grammar.tables.factNearIDs["inspection-dates"] else { return nil }
+        guard let keys = grammar.tables.factKeys["inspection-dates"] else { return nil }
         var fallback: Dates.Found?
         for sentence in sentences {
             guard grammar.prefilters.masks(of: sentence).has(WordClass.inspectionNear) else { continue }
             let ids = Words.ids(sentence)
-            guard nearIDs.contains(where: ids.contains) else { continue }
-            let leads = ids.indices.filter { i in leadIDs.contains { ids[i...].starts(with: $0) } }
+            guard keys.near.contains(where: ids.contains) else { continue }
+            let leads = ids.indices.filter { i in keys.leads.contains { ids[i...].starts(with: $0) } }
             guard !leads.isEmpty else { continue }
             let words = Words(String(sentence))
             for lead in leads {
@@ -478,12 +476,12 @@ private struct ProseFacts {
     }
 
     func published() -> String? {
-        guard grammar.facts["published"] != nil, let leadIDs = grammar.tables.factLeadIDs["published"] else { return nil }
+        guard let keys = grammar.tables.factKeys["published"] else { return nil }
         for sentence in sentences {
             guard grammar.prefilters.masks(of: sentence).has(WordClass.publicationLead) else { continue }
             let ids = Words.ids(sentence)
             var words: Words?
-            for lead in leadIDs {
+            for lead in keys.leads {
                 for i in ids.indices where ids[i...].starts(with: lead) {
                     let cut = words ?? Words(String(sentence))
                     words = cut

@@ -50,18 +50,38 @@ struct GrammarTables: Sendable {
     var factLabelNeedles = ASCIINeedles([])
     /// Every fact label as word ids, for finding where a label's value ends.
     var factLabels: [[WordID]] = []
-    /// Each fact's labels, leads and near words as word ids, in the grammar's order.
-    var factLabelIDs: [String: [[WordID]]] = [:]
-    var factLeadIDs: [String: [[WordID]]] = [:]
-    var factNearIDs: [String: [WordID]] = [:]
-    /// For each fact, the bits of `factLabelWords` its labels' first words have; nil when one
-    /// of them has no bit of its own (past 64 words), so that any line may hold it.
-    var factFirstWordBits: [String: UInt64?] = [:]
+    /// Each fact's words as the fact extractor compares them.
+    var factKeys: [String: FactKeys] = [:]
     /// Positions of services and areas in the grammar, and of (service, area) in each framework's
     /// `judges:` lines: the order judgements are written in.
     var serviceOrder: [String: Int] = [:]
     var areaOrder: [String: Int] = [:]
     var judgedOrder: [String: [String: Int]] = [:]
+
+    /// A fact's labels, leads and near words as word ids, in the grammar's order.
+    struct FactKeys: Sendable {
+        let labels: [[WordID]]
+        let leads: [[WordID]]
+        let near: [WordID]
+        /// The bits of `factLabelWords` (`labelFirstWords`) the labels' first words have; nil
+        /// when one of them has no bit of its own (past 64 words), so that any line may hold it.
+        let firstWordBits: UInt64?
+
+        init(_ definition: FactDefinition, labelFirstWords: [String]) {
+            labels = definition.labels.map { $0.map(WordHash.id) }
+            leads = definition.leads.map { $0.map(WordHash.id) }
+            near = definition.near.map(WordHash.id)
+            var bits: UInt64? = 0
+            for label in definition.labels {
+                guard let index = labelFirstWords.firstIndex(of: label.first ?? ""), index < 64 else {
+                    bits = nil
+                    break
+                }
+                bits? |= 1 << UInt64(index)
+            }
+            firstWordBits = bits
+        }
+    }
 
     init() {}
 
@@ -116,18 +136,8 @@ struct GrammarTables: Sendable {
         factLabelWords = Array(Set(grammar.facts.values.flatMap { $0.labels.map { $0.first ?? "" } })).sorted()
         factLabelNeedles = ASCIINeedles(factLabelWords)
         factLabels = grammar.facts.values.flatMap(\.labels).map { $0.map(WordHash.id) }
-        factLabelIDs = grammar.facts.mapValues { $0.labels.map { $0.map(WordHash.id) } }
-        factLeadIDs = grammar.facts.mapValues { $0.leads.map { $0.map(WordHash.id) } }
-        factNearIDs = grammar.facts.mapValues { $0.near.map(WordHash.id) }
         let firstWords = factLabelWords
-        factFirstWordBits = grammar.facts.mapValues { definition -> UInt64? in
-            var bits: UInt64 = 0
-            for label in definition.labels {
-                guard let index = firstWords.firstIndex(of: label.first ?? ""), index < 64 else { return nil }
-                bits |= 1 << UInt64(index)
-            }
-            return bits
-        }
+        factKeys = grammar.facts.mapValues { FactKeys($0, labelFirstWords: firstWords) }
         serviceOrder = Dictionary(grammar.services.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         areaOrder = Dictionary(grammar.areas.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         for framework in grammar.frameworks where judgedOrder[framework.id] == nil {
