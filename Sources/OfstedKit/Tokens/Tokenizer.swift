@@ -517,17 +517,25 @@ struct Tokenizer: Sendable {
                     bothCount += 1
                 }
             }
-            let lettersKey = FurnitureKey(hash: WordHash.id(UnsafeBufferPointer(start: letters, count: letterCount)), isLong: letterCount > 7)
-            // (The letters are the digits' sequence less its digits: the same when there are none.)
-            guard bothCount != letterCount else { return [lettersKey] }
-            return [lettersKey, FurnitureKey(hash: WordHash.id(UnsafeBufferPointer(start: both, count: bothCount)), isLong: bothCount > 7)]
+            return keys(UnsafeBufferPointer(start: letters, count: letterCount), UnsafeBufferPointer(start: both, count: bothCount),
+                        letterCount: letterCount, bothCount: bothCount)
         }
     }
 
     private static func keys(_ letters: [UInt8], _ both: [UInt8], letterCount: Int, bothCount: Int) -> [FurnitureKey] {
-        let lettersKey = FurnitureKey(hash: letters.withUnsafeBufferPointer { WordHash.id($0) }, isLong: letterCount > 7)
-        guard letters != both else { return [lettersKey] }
-        return [lettersKey, FurnitureKey(hash: both.withUnsafeBufferPointer { WordHash.id($0) }, isLong: bothCount > 7)]
+        letters.withUnsafeBufferPointer { letters in
+            both.withUnsafeBufferPointer { both in keys(letters, both, letterCount: letterCount, bothCount: bothCount) }
+        }
+    }
+
+    /// The keys of a line's letters and of its letters and digits; `letterCount` and `bothCount`
+    /// count their characters. `both` is `letters` with the digits among them, so the two are the
+    /// same text, and one key, exactly when the counts agree.
+    private static func keys(_ letters: UnsafeBufferPointer<UInt8>, _ both: UnsafeBufferPointer<UInt8>,
+                             letterCount: Int, bothCount: Int) -> [FurnitureKey] {
+        let lettersKey = FurnitureKey(hash: WordHash.id(letters), isLong: letterCount > 7)
+        guard bothCount != letterCount else { return [lettersKey] }
+        return [lettersKey, FurnitureKey(hash: WordHash.id(both), isLong: bothCount > 7)]
     }
 
     /// `text.lowercased()`, each scalar's lowercase mapping in turn, with an ASCII scalar
