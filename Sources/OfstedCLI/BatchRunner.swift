@@ -53,8 +53,8 @@ final class BatchRunner: @unchecked Sendable {
     private var next = 0
     private var delivered = 0
     private var finished: [Int: Outcome] = [:]
-    /// Results waiting for a writer: (document index, JSON, output path, warnings).
-    private var toWrite: [(index: Int, json: [UInt8], output: String, warnings: Bool)] = []
+    /// Results waiting for a writer, with their documents' indexes.
+    private var toWrite: [(index: Int, write: PendingWrite)] = []
     private var summary = Summary()
     private let window: Int
     private let started = ContinuousClock.now
@@ -114,9 +114,9 @@ final class BatchRunner: @unchecked Sendable {
             switch extract(plan.documents[index]) {
             case .done(let outcome):
                 record(outcome, of: index)
-            case .write(let json, let output, let warnings):
+            case .write(let pending):
                 condition.lock()
-                toWrite.append((index, json, output, warnings))
+                toWrite.append((index, pending))
                 condition.broadcast()
                 condition.unlock()
             }
@@ -134,7 +134,7 @@ final class BatchRunner: @unchecked Sendable {
             }
             let job = toWrite.removeFirst()
             condition.unlock()
-            record(Self.write(job.json, to: job.output, for: plan.documents[job.index], warnings: job.warnings), of: job.index)
+            record(Self.write(job.write, for: plan.documents[job.index]), of: job.index)
         }
     }
 
@@ -150,11 +150,17 @@ final class BatchRunner: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// A document's JSON, to be written to the output path.
+    struct PendingWrite {
+        var json: [UInt8]
+        var output: String
+        var warnings: Bool
+    }
+
     /// What `extract` leaves to do for a document.
     enum Step {
         case done(Outcome)
-        /// Its JSON, to be written to the output path.
-        case write(json: [UInt8], output: String, warnings: Bool)
+        case write(PendingWrite)
     }
 
     /// Reads and extracts one document: its outcome, or for a folder the JSON to write.
@@ -177,12 +183,13 @@ final class BatchRunner: @unchecked Sendable {
             return .done(.extracted(warnings: warnings, line: extraction.json(pretty: false)))
         case .folder(let folder):
             let output = folder.hasSuffix("/") ? folder + document.outputName : folder + "/" + document.outputName
-            return .write(json: extraction.json(pretty: options.pretty), output: output, warnings: warnings)
+            return .write(PendingWrite(json: extraction.json(pretty: options.pretty), output: output, warnings: warnings))
         }
     }
 
     /// Writes a document's JSON to `output` atomically, unless something other than a file is there.
-    static func write(_ json: [UInt8], to output: String, for document: BatchPlan.Document, warnings: Bool) -> Outcome {
+    static func write(_ pending: PendingWrite, for document: BatchPlan.Document) -> Outcome {
+        let output = pending.output
         var info = stat()
         if lstat(output, &info) == 0 {
             switch info.st_mode & S_IFMT {
@@ -192,14 +199,14 @@ final class BatchRunner: @unchecked Sendable {
             }
         }
         do {
-            try AtomicFile.write(json, to: output)
+            try AtomicFile.write(pending.json, to: output)
         } catch let error as CLIError {
             if case .failure(let message) = error { return .failed("\(document.path): \(message)") }
             return .failed("\(document.path): cannot write \(output)")
         } catch {
             return .failed("\(document.path): cannot write \(output): \(error)")
         }
-        return .extracted(warnings: warnings, line: nil)
+        return .extracted(warnings: pending.warnings, line: nil)
     }
 
     /// Called in order, under the lock.
